@@ -1,0 +1,1 @@
+"""Serial framing, scales, shelves, scanners, printers and their simulators."""

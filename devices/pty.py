@@ -1,0 +1,71 @@
+"""Pseudo-terminals for device simulators: the real pyserial code opens the other end."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tty
+from pathlib import Path
+
+
+class PseudoTerminal:
+    """A raw pty pair. The simulator reads and writes `master_fd`; clients open `path`.
+
+    With `link`, a symlink at that path points at the slave device, the way udev names a
+    USB serial adapter; `replug()` makes a new pair behind the same link, which is how an
+    unplug and replug look to the reader.
+    """
+
+    def __init__(self, link: Path | None = None) -> None:
+        self.link = link
+        self.master_fd = -1
+        self._slave_fd = -1
+        self.slave_name = ""
+        self._open()
+
+    def _open(self) -> None:
+        self.master_fd, self._slave_fd = os.openpty()
+        tty.setraw(self.master_fd)
+        tty.setraw(self._slave_fd)
+        self.slave_name = os.ttyname(self._slave_fd)
+        if self.link is not None:
+            tmp = self.link.with_name(self.link.name + ".new")
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            tmp.symlink_to(self.slave_name)
+            tmp.replace(self.link)
+
+    @property
+    def path(self) -> str:
+        """What a client passes to serial.Serial()."""
+        return str(self.link) if self.link is not None else self.slave_name
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(self.master_fd, view)
+            view = view[written:]
+
+    def unplug(self) -> None:
+        """Close both ends: a reader on the slave sees an error, as when a cable is pulled."""
+        for fd in (self.master_fd, self._slave_fd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.master_fd = self._slave_fd = -1
+        if self.link is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.link.unlink()
+
+    def replug(self) -> None:
+        self.unplug()
+        self._open()
+
+    def close(self) -> None:
+        self.unplug()
+
+    def __enter__(self) -> PseudoTerminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Cameras, barcode decoding, faces and liveness (no kiosk or Kivy imports)."""
