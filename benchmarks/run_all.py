@@ -1,4 +1,4 @@
-"""Run every benchmark with --json, save each result under benchmarks/results/ and print a summary."""
+"""Run every benchmark with --json, save results under benchmarks/results/, print a summary."""
 
 from __future__ import annotations
 
