@@ -1,0 +1,1 @@
+"""Adapters from vision and device outputs to checkout events."""
