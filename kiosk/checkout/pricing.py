@@ -257,7 +257,10 @@ def _apply_coupons(
     wanted = set(codes)
     for code in sorted(wanted - {c.code for c in rules.coupons}):
         rejected.append((code, "unknown coupon"))
-    for coupon in rules.coupons:  # rule order, never scan order
+    # Percentages first, then fixed amounts (so a percentage is never taken of an amount
+    # already deducted); within each kind, in rule order, never scan order.
+    ordered = sorted(rules.coupons, key=lambda c: c.kind != CouponKind.PERCENT_OFF)
+    for coupon in ordered:
         if coupon.code not in wanted:
             continue
         if now is not None and not coupon.valid_at(now):

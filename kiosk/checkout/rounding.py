@@ -6,6 +6,7 @@ the level the rule names:
 
 * a weighed item: price per kg x grams / 1000, rounded per line;
 * a percentage discount: rounded per line (per promotion and product);
+* coupons: percentage coupons before fixed-amount coupons, each on what is left;
 * a discount or coupon spread over several lines: largest-remainder allocation, so the parts
   add up exactly to the whole;
 * tax: computed per tax category on the category's net total, rounded once per category;

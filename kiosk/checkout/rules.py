@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kiosk.checkout.gs1 import to_gtin14
 
@@ -130,6 +130,12 @@ class Coupon(BaseModel):
     valid_from: datetime | None = None
     valid_until: datetime | None = None
 
+    @field_validator("valid_from", "valid_until")
+    @classmethod
+    def _aware(cls, v: datetime | None) -> datetime | None:
+        # A TOML local date-time has no zone: it is read as UTC, the kiosk clock's zone.
+        return v.replace(tzinfo=UTC) if v is not None and v.tzinfo is None else v
+
     @model_validator(mode="after")
     def _percent_bound(self) -> Coupon:
         if self.kind == CouponKind.PERCENT_OFF and self.value > 100:
@@ -137,6 +143,8 @@ class Coupon(BaseModel):
         return self
 
     def valid_at(self, when: datetime) -> bool:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
         if self.valid_from and when < self.valid_from:
             return False
         return not (self.valid_until and when > self.valid_until)

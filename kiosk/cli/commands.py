@@ -4,4 +4,18 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from kiosk.cli.catalog_cmd import catalog_group
+from kiosk.cli.config_cmd import config_group
+from kiosk.cli.db_cmd import db_group
+from kiosk.cli.sales_cmd import sales_group
+from kiosk.cli.simulate_cmd import simulate
+from kiosk.cli.staff_cmd import staff_group
+
+COMMANDS: list[click.Command] = [
+    config_group,
+    catalog_group,
+    db_group,
+    staff_group,
+    sales_group,
+    simulate,
+]

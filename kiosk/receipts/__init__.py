@@ -1,0 +1,1 @@
+"""Receipts: plain text, ESC/POS for thermal printers, and QR e-receipts."""

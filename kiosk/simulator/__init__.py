@@ -1,0 +1,1 @@
+"""The headless shopping simulator behind `kiosk simulate`."""

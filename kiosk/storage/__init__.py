@@ -1,0 +1,1 @@
+"""Kiosk persistence: SQLAlchemy models, engine pragmas, migrations and repositories."""
