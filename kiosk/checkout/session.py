@@ -37,8 +37,9 @@ from kiosk.checkout.rules import PricingRules
 from kiosk.checkout.sale import SaleDraft, SalePayment, draft_from
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - gettext's conventional name for "mark, do not translate"
-    return msgid
+def notice(key: str) -> str:
+    """A shopper notice id; kiosk/messages.py holds its words (a test checks each one has)."""
+    return key
 
 
 class SessionSettings(BaseModel):
@@ -269,7 +270,7 @@ class CheckoutMachine:
     def _blocked(self, s: Checkout) -> Transition | None:
         if s.state == State.INTERVENTION:
             return Transition(
-                replace(s, notice=N_("resolve_first")), (fx.Notify(N_("resolve_first")),)
+                replace(s, notice=notice("resolve_first")), (fx.Notify(notice("resolve_first")),)
             )
         return None
 
@@ -280,10 +281,10 @@ class CheckoutMachine:
             None,
         )
         if existing and existing.quantity + new.quantity > self.ctx.settings.max_line_quantity:
-            return Transition(s, (fx.Notify(N_("quantity_limit")),))
+            return Transition(s, (fx.Notify(notice("quantity_limit")),))
         lines, line = add_line(s.lines, new)
-        s = replace(s, lines=lines, next_line_id=s.next_line_id + 1, notice=N_("item_added"))
-        effects: list[fx.Effect] = [fx.Notify(N_("item_added"), {"gtin": product.gtin})]
+        s = replace(s, lines=lines, next_line_id=s.next_line_id + 1, notice=notice("item_added"))
+        effects: list[fx.Effect] = [fx.Notify(notice("item_added"), {"gtin": product.gtin})]
         weight = new.bag_weight_g
         if new.source != LineSource.SHELF and not new.not_bagged:
             tol = bagging.tolerance_for(weight or 0, self.ctx.bagging, new.weight_tolerance_g)
@@ -300,9 +301,9 @@ class CheckoutMachine:
 
     def _unknown(self, s: Checkout, raw: str, reason: str) -> Transition:
         return Transition(
-            replace(s, notice=N_("barcode_not_recognised")),
+            replace(s, notice=notice("barcode_not_recognised")),
             (
-                fx.Notify(N_("barcode_not_recognised"), {"code": raw, "reason": reason}),
+                fx.Notify(notice("barcode_not_recognised"), {"code": raw, "reason": reason}),
                 fx.Alert("unknown_barcode", "info", {"code": raw, "reason": reason}),
             ),
         )
@@ -321,7 +322,7 @@ class CheckoutMachine:
 
     def _require_staff(self, s: Checkout) -> Transition | None:
         if s.staff is None:
-            return Transition(s, (fx.Notify(N_("staff_sign_in_required")),))
+            return Transition(s, (fx.Notify(notice("staff_sign_in_required")),))
         return None
 
     def _end(self, s: Checkout, reason: str) -> Transition:
@@ -334,13 +335,13 @@ class CheckoutMachine:
     def _start(self, s: Checkout, e: ev.StartShopping) -> Transition:
         if s.phase != Phase.IDLE:
             return Transition(replace(s, language=e.language or s.language))
-        return Transition(self._begin(s, e.at, e.language), (fx.Notify(N_("welcome")),))
+        return Transition(self._begin(s, e.at, e.language), (fx.Notify(notice("welcome")),))
 
     def _scanned(self, s: Checkout, e: ev.ItemScanned) -> Transition:
         if s.phase == Phase.IDLE:
             s = self._begin(s, e.at)
         if s.phase != Phase.SHOPPING:
-            return Transition(s, (fx.Notify(N_("scan_not_now")),))
+            return Transition(s, (fx.Notify(notice("scan_not_now")),))
         if (blocked := self._blocked(s)) is not None:
             return blocked
         code = classify(e.code, e.symbology, self.ctx.codes)
@@ -365,8 +366,8 @@ class CheckoutMachine:
             return self._unknown(s, code.raw, "not in the catalog")
         if product.sold_by == SoldBy.WEIGHT:
             return Transition(
-                replace(s, notice=N_("weigh_at_produce_scale")),
-                (fx.Notify(N_("weigh_at_produce_scale")),),
+                replace(s, notice=notice("weigh_at_produce_scale")),
+                (fx.Notify(notice("weigh_at_produce_scale")),),
             )
         return self._add(s, product, e.at)
 
@@ -374,35 +375,35 @@ class CheckoutMachine:
         coupon = self.ctx.rules.coupon(code)
         if coupon is None:
             return Transition(
-                replace(s, notice=N_("coupon_unknown")), (fx.Notify(N_("coupon_unknown")),)
+                replace(s, notice=notice("coupon_unknown")), (fx.Notify(notice("coupon_unknown")),)
             )
         if not coupon.valid_at(self.ctx.clock()):
             return Transition(
-                replace(s, notice=N_("coupon_expired")), (fx.Notify(N_("coupon_expired")),)
+                replace(s, notice=notice("coupon_expired")), (fx.Notify(notice("coupon_expired")),)
             )
         if code in s.coupons:
-            return Transition(s, (fx.Notify(N_("coupon_already_used")),))
+            return Transition(s, (fx.Notify(notice("coupon_already_used")),))
         return Transition(
-            replace(s, coupons=s.coupons + (code,), notice=N_("coupon_added")),
-            (fx.Notify(N_("coupon_added"), {"code": code}),),
+            replace(s, coupons=s.coupons + (code,), notice=notice("coupon_added")),
+            (fx.Notify(notice("coupon_added"), {"code": code}),),
         )
 
     def _produce(self, s: Checkout, e: ev.ProduceWeighed) -> Transition:
         if s.phase == Phase.IDLE:
             s = self._begin(s, e.at)
         if s.phase != Phase.SHOPPING:
-            return Transition(s, (fx.Notify(N_("scan_not_now")),))
+            return Transition(s, (fx.Notify(notice("scan_not_now")),))
         if (blocked := self._blocked(s)) is not None:
             return blocked
         product = self.ctx.catalog.get(e.gtin)
         if product is None or product.sold_by != SoldBy.WEIGHT:
             return self._unknown(s, e.gtin, "not a product sold by weight")
         if e.overload:
-            return Transition(s, (fx.Notify(N_("scale_overload")),))
+            return Transition(s, (fx.Notify(notice("scale_overload")),))
         if not e.stable:
-            return Transition(s, (fx.Notify(N_("wait_for_scale")),))
+            return Transition(s, (fx.Notify(notice("wait_for_scale")),))
         if e.grams <= 0:
-            return Transition(s, (fx.Notify(N_("place_item_on_scale")),))
+            return Transition(s, (fx.Notify(notice("place_item_on_scale")),))
         return self._add(s, product, e.at, grams=e.grams, source=LineSource.PRODUCE)
 
     def _weight(self, s: Checkout, e: ev.WeightChanged) -> Transition:
@@ -458,7 +459,7 @@ class CheckoutMachine:
         s = replace(s, lines=lines)
         if remaining == e.quantity:
             return Transition(s, (fx.Audit("put_back_without_pick", None, {"gtin": e.gtin}),))
-        return Transition(s, (fx.Notify(N_("item_put_back"), {"gtin": e.gtin}),))
+        return Transition(s, (fx.Notify(notice("item_put_back"), {"gtin": e.gtin}),))
 
     def _member(self, s: Checkout, e: ev.MemberIdentified) -> Transition:
         if s.phase not in (Phase.IDLE, Phase.SHOPPING):
@@ -467,8 +468,8 @@ class CheckoutMachine:
             s = self._begin(s, e.at)
         member = Member(e.member_id, e.display_name, e.points_balance)
         return Transition(
-            replace(s, member=member, notice=N_("welcome_member")),
-            (fx.Notify(N_("welcome_member"), {"name": e.display_name}),),
+            replace(s, member=member, notice=notice("welcome_member")),
+            (fx.Notify(notice("welcome_member"), {"name": e.display_name}),),
         )
 
     def _redeem(self, s: Checkout, e: ev.RedeemPoints) -> Transition:
@@ -479,8 +480,10 @@ class CheckoutMachine:
             and (e.points == 0 or loyalty.min_redeem <= e.points <= s.member.points_balance)
         )
         if not ok:
-            return Transition(s, (fx.Notify(N_("cannot_redeem_points")),))
-        return Transition(replace(s, points_to_redeem=e.points), (fx.Notify(N_("points_applied")),))
+            return Transition(s, (fx.Notify(notice("cannot_redeem_points")),))
+        return Transition(
+            replace(s, points_to_redeem=e.points), (fx.Notify(notice("points_applied")),)
+        )
 
     def _help(self, s: Checkout, e: ev.HelpRequested) -> Transition:
         return self._open(s, InterventionKind.HELP, e.at)
@@ -499,20 +502,22 @@ class CheckoutMachine:
 
     def _pay(self, s: Checkout, e: ev.PayRequested) -> Transition:
         if s.phase != Phase.SHOPPING or not s.active_lines:
-            return Transition(s, (fx.Notify(N_("nothing_to_pay")),))
+            return Transition(s, (fx.Notify(notice("nothing_to_pay")),))
         if (blocked := self._blocked(s)) is not None:
             return blocked
         if any(i.kind == InterventionKind.AGE_CHECK for i in s.interventions):
             s = replace(s, interventions=make_blocking(s.interventions, InterventionKind.AGE_CHECK))
             return Transition(
-                replace(s, notice=N_("age_check_needed")), (fx.Notify(N_("age_check_needed")),)
+                replace(s, notice=notice("age_check_needed")),
+                (fx.Notify(notice("age_check_needed")),),
             )
         if bagging.waiting_for_items(s.bag, self.ctx.bagging):
             return Transition(
-                replace(s, notice=N_("bag_items_first")), (fx.Notify(N_("bag_items_first")),)
+                replace(s, notice=notice("bag_items_first")),
+                (fx.Notify(notice("bag_items_first")),),
             )
         if e.method in (ev.PaymentMethod.FACE, ev.PaymentMethod.MEMBER_WALLET) and s.member is None:
-            return Transition(s, (fx.Notify(N_("member_required")),))
+            return Transition(s, (fx.Notify(notice("member_required")),))
         priced = self.price(s)
         sale = draft_from(
             priced,
@@ -531,7 +536,9 @@ class CheckoutMachine:
             s = replace(s, phase=Phase.PAYING, payment=attempt, sale=sale)
             return Transition(s, (fx.CommitSale(sale),))
         attempt = PaymentAttempt(key, e.method, sale.amount_due)
-        s = replace(s, phase=Phase.PAYING, payment=attempt, sale=sale, notice=N_("follow_payment"))
+        s = replace(
+            s, phase=Phase.PAYING, payment=attempt, sale=sale, notice=notice("follow_payment")
+        )
         return Transition(s, (fx.StartPayment(key, e.method, sale.amount_due, sale),))
 
     # -- payment and sale ---------------------------------------------------------------
@@ -561,22 +568,29 @@ class CheckoutMachine:
             )
         if e.outcome == ev.PaymentOutcome.UNKNOWN:
             s = replace(
-                s, payment=replace(attempt, outcome=e.outcome), notice=N_("checking_payment")
+                s, payment=replace(attempt, outcome=e.outcome), notice=notice("checking_payment")
             )
             return Transition(
-                s, (fx.QueryPayment(attempt.key, attempt.method), fx.Notify(N_("checking_payment")))
+                s,
+                (
+                    fx.QueryPayment(attempt.key, attempt.method),
+                    fx.Notify(notice("checking_payment")),
+                ),
             )
-        notice = {
-            ev.PaymentOutcome.DECLINED: N_("payment_declined"),
-            ev.PaymentOutcome.CANCELLED: N_("payment_cancelled"),
-        }.get(e.outcome, N_("payment_failed"))
-        s = replace(s, phase=Phase.SHOPPING, payment=None, sale=None, notice=notice)
+        message = {
+            ev.PaymentOutcome.DECLINED: notice("payment_declined"),
+            ev.PaymentOutcome.CANCELLED: notice("payment_cancelled"),
+        }.get(e.outcome, notice("payment_failed"))
+        # The shopper was busy at the terminal: the inactivity timer starts again from here.
+        s = replace(
+            s, phase=Phase.SHOPPING, payment=None, sale=None, notice=message, last_activity=e.at
+        )
         alert = fx.Alert(
             "payment_failure",
             "info",
             {"method": attempt.method.value, "outcome": e.outcome.value, "message": e.message},
         )
-        return Transition(s, (fx.Notify(notice), alert))
+        return Transition(s, (fx.Notify(message), alert))
 
     def _payment_cancel(self, s: Checkout, e: ev.PaymentCancelRequested) -> Transition:
         attempt = s.payment
@@ -592,11 +606,11 @@ class CheckoutMachine:
         if s.phase != Phase.PAYING or s.sale is None or s.sale.sale_id != e.sale_id:
             return Transition(s)
         sale = s.sale
-        s = replace(s, phase=Phase.PAID, notice=N_("thank_you_paid"), last_activity=e.at)
+        s = replace(s, phase=Phase.PAID, notice=notice("thank_you_paid"), last_activity=e.at)
         ended = fx.SessionEnded(
             s.session_id, "paid", sum(ln.quantity for ln in sale.lines), sale.total
         )
-        return Transition(s, (fx.Notify(N_("thank_you_paid")), ended))
+        return Transition(s, (fx.Notify(notice("thank_you_paid")), ended))
 
     def _commit_failed(self, s: Checkout, e: ev.SaleCommitFailed) -> Transition:
         if s.phase != Phase.PAYING or s.payment is None:
@@ -723,6 +737,6 @@ class CheckoutMachine:
             ended = self._end(s, "abandoned")
             return Transition(ended.state, effects + ended.effects)
         if idle >= settings.inactivity_warning_s and not s.warned:
-            s = replace(s, warned=True, notice=N_("still_there"))
-            return Transition(s, effects + (fx.Notify(N_("still_there")),))
+            s = replace(s, warned=True, notice=notice("still_there"))
+            return Transition(s, effects + (fx.Notify(notice("still_there")),))
         return Transition(s, effects)

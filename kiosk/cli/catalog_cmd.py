@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.checkout.catalog_csv import CatalogFileError, format_price, parse_catalog
 from kiosk.cli.options import EXIT_PROBLEM, config_option, db_option, load_or_exit
-from kiosk.storage.catalog_repo import import_products, list_products
-from kiosk.storage.engine import Database
 
 
 @click.group("catalog")
@@ -24,6 +21,10 @@ def catalog_group() -> None:
 @db_option
 def import_cmd(csv_file: Path, config_path: Path | None, db_url: str | None) -> None:
     """Import CSV_FILE: every row checked; nothing is stored unless every row is good."""
+    from kiosk.checkout.catalog_csv import CatalogFileError, parse_catalog
+    from kiosk.storage.catalog_repo import import_products
+    from kiosk.storage.engine import Database
+
     loaded = load_or_exit(config_path)
     try:
         products = parse_catalog(csv_file.read_text(encoding="utf-8"), loaded.currency)
@@ -49,6 +50,10 @@ def import_cmd(csv_file: Path, config_path: Path | None, db_url: str | None) -> 
 @click.option("--language", type=click.Choice(["en", "zh_CN"]), default="en")
 def list_cmd(config_path: Path | None, db_url: str | None, language: str) -> None:
     """List the products in the database."""
+    from kiosk.checkout.catalog_csv import format_price
+    from kiosk.storage.catalog_repo import list_products
+    from kiosk.storage.engine import Database
+
     loaded = load_or_exit(config_path)
     db = Database.open(db_url or loaded.database_url)
     currency = loaded.currency

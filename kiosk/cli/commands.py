@@ -1,4 +1,8 @@
-"""Every top-level `kiosk` command, in one list (add yours here)."""
+"""Every top-level `kiosk` command, in one list (add yours here).
+
+Command modules import only click at the top and load what they need inside the command, so
+that `kiosk --help` and quick commands start fast on a kiosk's small CPU.
+"""
 
 from __future__ import annotations
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kiosk.checkout.catalog_csv import CatalogFileError, parse_catalog
+if TYPE_CHECKING:
+    from kiosk.config import LoadedConfig
+
 from kiosk.cli.options import EXIT_PROBLEM
-from kiosk.config import ConfigError, LoadedConfig, load_config
 
 
 @click.group("config")
@@ -19,6 +21,8 @@ def config_group() -> None:
 
 def cross_check(loaded: LoadedConfig) -> list[str]:
     """Problems that only show when the files are read together."""
+    from kiosk.checkout.catalog_csv import CatalogFileError, parse_catalog
+
     problems: list[str] = []
     catalog_path = loaded.resolve(loaded.config.checkout.catalog_file)
     try:
@@ -57,6 +61,8 @@ def cross_check(loaded: LoadedConfig) -> list[str]:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check(path: Path | None) -> None:
     """Validate PATH (default config/kiosk.toml); exit 2 naming every problem."""
+    from kiosk.config import ConfigError, load_config
+
     try:
         loaded = load_config(path)
     except ConfigError as e:

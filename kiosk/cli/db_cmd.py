@@ -8,9 +8,6 @@ from pathlib import Path
 import click
 
 from kiosk.cli.options import config_option, load_or_exit
-from kiosk.storage.check import check
-from kiosk.storage.engine import Database
-from kiosk.storage.migrate import current_revision, head_revision, upgrade
 
 
 def _url(config_path: Path | None, db_url: str | None) -> str:
@@ -27,6 +24,9 @@ def db_group() -> None:
 @click.option("--db", "db_url", default=None, help="Database URL (default: from the config).")
 def check_cmd(config_path: Path | None, db_url: str | None) -> None:
     """Integrity and invariants: stock, payments, whole sales. Exit 1 naming any breach."""
+    from kiosk.storage.check import check
+    from kiosk.storage.engine import Database
+
     db = Database.open(_url(config_path, db_url), migrate=False)
     report = check(db)
     for note in report.notes:
@@ -44,6 +44,9 @@ def check_cmd(config_path: Path | None, db_url: str | None) -> None:
 @click.option("--db", "db_url", default=None, help="Database URL (default: from the config).")
 def migrate_cmd(config_path: Path | None, db_url: str | None) -> None:
     """Bring the schema up to date."""
+    from kiosk.storage.engine import Database
+    from kiosk.storage.migrate import current_revision, head_revision, upgrade
+
     db = Database.open(_url(config_path, db_url), migrate=False)
     before = current_revision(db.engine)
     upgrade(db.engine)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kiosk.config import ConfigError, LoadedConfig, load_config
+if TYPE_CHECKING:
+    from kiosk.config import LoadedConfig
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +35,8 @@ def db_option(fn: F) -> F:
 
 
 def load_or_exit(path: Path | None) -> LoadedConfig:
+    from kiosk.config import ConfigError, load_config
+
     try:
         return load_config(path)
     except ConfigError as e:

@@ -6,16 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from kiosk.assembly import build_providers
-from kiosk.checkout.catalog_csv import format_price, parse_price
 from kiosk.cli.options import EXIT_PROBLEM, config_option, db_option, load_or_exit
-from kiosk.payments.refunds import RefundRefused, refund_sale
-from kiosk.receipts.issuer import ReceiptIssuer
-from kiosk.storage.engine import Database
-from kiosk.storage.models import SaleRow
-from kiosk.storage.sales import get_sale, sale_created_at
 
 
 @click.group("sales")
@@ -28,6 +20,13 @@ def sales_group() -> None:
 @config_option
 @db_option
 def list_cmd(limit: int, config_path: Path | None, db_url: str | None) -> None:
+    """The latest sales."""
+    from sqlalchemy import select
+
+    from kiosk.checkout.catalog_csv import format_price
+    from kiosk.storage.engine import Database
+    from kiosk.storage.models import SaleRow
+
     loaded = load_or_exit(config_path)
     db = Database.open(db_url or loaded.database_url)
     with db.read() as s:
@@ -46,6 +45,11 @@ def list_cmd(limit: int, config_path: Path | None, db_url: str | None) -> None:
 @db_option
 def show(sale_id: str, language: str, config_path: Path | None, db_url: str | None) -> None:
     """Print a sale's receipt."""
+    from kiosk.receipts.issuer import ReceiptIssuer
+    from kiosk.receipts.text import render_text
+    from kiosk.storage.engine import Database
+    from kiosk.storage.sales import get_sale, sale_created_at
+
     loaded = load_or_exit(config_path)
     db = Database.open(db_url or loaded.database_url)
     sale, created = get_sale(db, sale_id), sale_created_at(db, sale_id)
@@ -56,8 +60,6 @@ def show(sale_id: str, language: str, config_path: Path | None, db_url: str | No
     issuer = ReceiptIssuer(
         cfg.receipts, store_name=cfg.kiosk.name, kiosk_id=cfg.kiosk.id, data_dir=loaded.data_dir
     )
-    from kiosk.receipts.text import render_text
-
     click.echo(render_text(sale, issuer.context(sale, created, language, None)))
 
 
@@ -77,6 +79,11 @@ def refund(
     db_url: str | None,
 ) -> None:
     """Refund a sale through the provider that took the money."""
+    from kiosk.assembly import build_providers
+    from kiosk.checkout.catalog_csv import format_price, parse_price
+    from kiosk.payments.refunds import RefundRefused, refund_sale
+    from kiosk.storage.engine import Database
+
     loaded = load_or_exit(config_path)
     db = Database.open(db_url or loaded.database_url)
     providers, _ = build_providers(loaded, db, instant=True)

@@ -11,9 +11,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from kiosk.checkout.catalog_csv import format_price
 from kiosk.cli.options import EXIT_PROBLEM, config_option, db_option, load_or_exit
-from kiosk.config import ConfigError
 
 
 @click.command("simulate")
@@ -27,6 +25,8 @@ def simulate(
 ) -> None:
     """Run SCENARIO_FILE (see docs/simulator.md) REPEAT times; exit 1 if any expectation fails."""
     from kiosk.assembly import build_kiosk
+    from kiosk.checkout.catalog_csv import format_price
+    from kiosk.config import ConfigError
     from kiosk.simulator.runner import ScenarioRunner, VirtualClock
     from kiosk.simulator.scenario import load_scenario
 

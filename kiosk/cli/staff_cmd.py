@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from kiosk.cli.options import EXIT_PROBLEM, config_option, db_option, load_or_exit
-from kiosk.storage.engine import Database
-from kiosk.storage.staff import add_staff
 
 
 @click.group("staff")
@@ -28,6 +26,9 @@ def add(
     staff_id: str, name: str, role: str, pin: str, config_path: Path | None, db_url: str | None
 ) -> None:
     """Add or update STAFF_ID; the PIN is stored only as an argon2id hash."""
+    from kiosk.storage.engine import Database
+    from kiosk.storage.staff import add_staff
+
     loaded = load_or_exit(config_path)
     if not pin.isdigit() or not loaded.config.staff.pin_min_length <= len(pin) <= 12:
         click.echo(f"PIN must be {loaded.config.staff.pin_min_length} to 12 digits", err=True)

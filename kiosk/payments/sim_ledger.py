@@ -87,12 +87,23 @@ class SimLedger:
             )
             return cur.rowcount == 1
 
-    def refund(self, refund_key: str, charge_key: str, amount: int) -> int:
-        """Record a refund once; returns the total refunded on the charge."""
+    def refund(self, refund_key: str, charge_key: str, amount: int) -> bool:
+        """Record a refund once; False when this refund key was already used."""
         with self._lock:
-            self._conn.execute(
+            cur = self._conn.execute(
                 "INSERT OR IGNORE INTO refunds VALUES (?, ?, ?)", (refund_key, charge_key, amount)
             )
+            return cur.rowcount == 1
+
+    def has_refund(self, refund_key: str) -> bool:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM refunds WHERE refund_key = ?", (refund_key,)
+            ).fetchone()
+        return row is not None
+
+    def refunded(self, charge_key: str) -> int:
+        with self._lock:
             row = self._conn.execute(
                 "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE charge_key = ?", (charge_key,)
             ).fetchone()

@@ -83,11 +83,13 @@ class _Simulated:
         charge = self.ledger.get(key)
         if charge is None or charge.status != "captured":
             return ChargeResult(key, PaymentOutcome.FAILED, message="nothing captured to refund")
-        already = self.ledger.refund(refund_key, key, 0)
-        if already + amount > charge.amount:
+        reference = f"RF{refund_key[:10]}"
+        if self.ledger.has_refund(refund_key):  # asked again: report, never refund twice
+            return ChargeResult(key, PaymentOutcome.CAPTURED, reference=reference)
+        if self.ledger.refunded(key) + amount > charge.amount:
             return ChargeResult(key, PaymentOutcome.FAILED, message="refund exceeds the charge")
         self.ledger.refund(refund_key, key, amount)
-        return ChargeResult(key, PaymentOutcome.CAPTURED, reference=f"RF{refund_key[:10]}")
+        return ChargeResult(key, PaymentOutcome.CAPTURED, reference=reference)
 
 
 class SimulatedCardTerminal(_Simulated):

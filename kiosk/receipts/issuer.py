@@ -11,7 +11,6 @@ from devices.printer import PrinterError, send_escpos, send_to_file
 from kiosk.checkout.events import ReceiptKind
 from kiosk.checkout.sale import SaleDraft
 from kiosk.receipts.config import FilePrinter, NoPrinter, ReceiptsConfig
-from kiosk.receipts.escpos_render import ReceiptFontMissing, render_escpos
 from kiosk.receipts.text import ReceiptContext, render_text
 
 logger = logging.getLogger(__name__)
@@ -59,6 +58,8 @@ class ReceiptIssuer:
         url = ctx.ereceipt_url
         if kind != ReceiptKind.PRINT:
             return IssuedReceipt(sale.sale_id, kind, text, url, printed=False)
+        from kiosk.receipts.escpos_render import ReceiptFontMissing
+
         try:
             self._print(text, url)
         except (PrinterError, ReceiptFontMissing) as e:
@@ -70,6 +71,8 @@ class ReceiptIssuer:
         printer = self.config.printer
         if isinstance(printer, NoPrinter):
             raise PrinterError("no printer configured")
+        from kiosk.receipts.escpos_render import render_escpos  # python-escpos is slow to import
+
         data = render_escpos(
             text, qr_url=url, width_chars=self.config.width, cjk_font=self.config.cjk_font
         )

@@ -9,14 +9,14 @@ from datetime import datetime
 from kiosk.checkout.catalog import Currency
 from kiosk.checkout.rules import TaxMode
 from kiosk.checkout.sale import SaleDraft
-from kiosk.i18n import gettext_for, plain_money
+from kiosk.i18n import N_, gettext_for, plain_money
 
 _METHOD_NAMES = {
-    "card": "Card",
-    "qr_wallet": "QR wallet",
-    "member_wallet": "Member wallet",
-    "face": "Face pay (member wallet)",
-    "points": "Points",
+    "card": N_("Card"),
+    "qr_wallet": N_("QR wallet"),
+    "member_wallet": N_("Member wallet"),
+    "face": N_("Face pay (member wallet)"),
+    "points": N_("Points"),
 }
 
 
