@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
 from kiosk.checkout.sale import SaleDraft
-from kiosk.storage.catalog_repo import move_stock
 from kiosk.storage.engine import Database
-from kiosk.storage.models import MemberRow, PaymentRow, SaleLineRow, SaleRow
+from kiosk.storage.models import (
+    MemberRow,
+    PaymentRow,
+    ProductRow,
+    SaleLineRow,
+    SaleRow,
+    StockMovementRow,
+)
 from kiosk.storage.outbox import enqueue
 from kiosk.storage.payments import Status
 
@@ -57,27 +66,29 @@ def commit_sale(
                 outbox_event_id=event.event_id,
             )
         )
-        s.flush()
-        for line in sale.lines:
-            s.add(
-                SaleLineRow(
-                    sale_id=sale.sale_id,
-                    line_no=line.line_no,
-                    gtin=line.gtin,
-                    name_en=line.name_en,
-                    name_zh=line.name_zh,
-                    quantity=line.quantity,
-                    grams=line.grams,
-                    unit_price=line.unit_price,
-                    gross=line.gross,
-                    net=line.net,
-                    tax_category=line.tax_category,
-                    tax_rate=str(line.tax_rate),
-                    tax=line.tax,
-                    discounts=[list(d) for d in line.discounts],
-                )
-            )
-            move_stock(s, line.gtin, -line.quantity, "sale", sale_id=sale.sale_id, now=now)
+        s.execute(
+            insert(SaleLineRow),
+            [
+                {
+                    "sale_id": sale.sale_id,
+                    "line_no": line.line_no,
+                    "gtin": line.gtin,
+                    "name_en": line.name_en,
+                    "name_zh": line.name_zh,
+                    "quantity": line.quantity,
+                    "grams": line.grams,
+                    "unit_price": line.unit_price,
+                    "gross": line.gross,
+                    "net": line.net,
+                    "tax_category": line.tax_category,
+                    "tax_rate": str(line.tax_rate),
+                    "tax": line.tax,
+                    "discounts": [list(d) for d in line.discounts],
+                }
+                for line in sale.lines
+            ],
+        )
+        _take_stock(s, sale, now)
         _capture(s, sale, now)
         if sale.member_id is not None:
             member = s.get(MemberRow, sale.member_id)
@@ -87,7 +98,25 @@ def commit_sale(
             member.last_active_at = now
 
 
-def _capture(s: Any, sale: SaleDraft, now: datetime) -> None:
+def _take_stock(s: Session, sale: SaleDraft, now: datetime) -> None:
+    sold: dict[str, int] = {}
+    for line in sale.lines:
+        sold[line.gtin] = sold.get(line.gtin, 0) + line.quantity
+    rows = {r.gtin: r for r in s.scalars(select(ProductRow).where(ProductRow.gtin.in_(sold)))}
+    for gtin, quantity in sold.items():
+        if gtin not in rows:
+            raise KeyError(f"no product {gtin}")
+        rows[gtin].stock -= quantity
+    s.execute(
+        insert(StockMovementRow),
+        [
+            {"gtin": g, "delta": -q, "reason": "sale", "sale_id": sale.sale_id, "at": now}
+            for g, q in sold.items()
+        ],
+    )
+
+
+def _capture(s: Session, sale: SaleDraft, now: datetime) -> None:
     assert sale.payment is not None
     p = sale.payment
     row = s.get(PaymentRow, p.key)
