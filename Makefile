@@ -52,7 +52,11 @@ typecheck: setup
 pytest: setup
 	$(UV) run pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+	$(UV) run pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(UV) run python benchmarks/run_all.py
@@ -61,7 +65,7 @@ demo: setup
 	$(UV) run kiosk demo
 
 i18n: setup
-	$(UV) run pybabel extract -F babel.cfg -o kiosk/locale/kiosk.pot --project open-selfcheckout .
+	$(UV) run pybabel extract -F babel.cfg -k N_ --no-location -o kiosk/locale/kiosk.pot --project open-selfcheckout .
 	$(UV) run pybabel update -i kiosk/locale/kiosk.pot -d kiosk/locale -D kiosk
 
 clean:

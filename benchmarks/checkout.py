@@ -72,7 +72,8 @@ def session_events(seconds: float, seed: int = 1) -> dict[str, float]:
             events += 3
         step = machine.step(state, ev.PayRequested(at=t + 1, method=ev.PaymentMethod.CARD))
         state = step.state
-        assert state.phase == Phase.PAYING and state.payment is not None and state.sale is not None
+        assert state.phase == Phase.PAYING
+        assert state.payment is not None
         state = machine.step(
             state,
             ev.PaymentResult(at=t + 2, key=state.payment.key, outcome=ev.PaymentOutcome.CAPTURED),
@@ -166,7 +167,10 @@ def raw_sqlite(count: int, workdir: Path, lines: int) -> dict[str, float]:
         """
         CREATE TABLE products (gtin TEXT PRIMARY KEY, stock INTEGER);
         CREATE TABLE sales (id TEXT PRIMARY KEY, total INTEGER, document TEXT);
-        CREATE TABLE lines (sale TEXT REFERENCES sales(id), no INTEGER, gtin TEXT, qty INTEGER, PRIMARY KEY (sale, no));
+        CREATE TABLE lines (
+            sale TEXT REFERENCES sales(id), no INTEGER, gtin TEXT, qty INTEGER,
+            PRIMARY KEY (sale, no)
+        );
         CREATE TABLE moves (id INTEGER PRIMARY KEY, gtin TEXT, delta INTEGER, sale TEXT);
         CREATE TABLE payments (key TEXT PRIMARY KEY, sale TEXT, status TEXT);
         CREATE TABLE outbox (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, payload TEXT);

@@ -11,6 +11,7 @@ import click
 from kiosk.cli.catalog_cmd import catalog_group
 from kiosk.cli.config_cmd import config_group
 from kiosk.cli.db_cmd import db_group
+from kiosk.cli.demo_cmd import demo
 from kiosk.cli.sales_cmd import sales_group
 from kiosk.cli.simulate_cmd import simulate
 from kiosk.cli.staff_cmd import staff_group
@@ -22,4 +23,5 @@ COMMANDS: list[click.Command] = [
     staff_group,
     sales_group,
     simulate,
+    demo,
 ]
