@@ -108,6 +108,11 @@ def build_kiosk(
             codes=cfg.checkout.codes,
             settings=cfg.checkout.session,
             bagging=cfg.checkout.bagging,
+            face_max_amount=(
+                cfg.face_pay.max_amount
+                if cfg.face_pay.enabled and PaymentMethod.FACE in cfg.payments.methods
+                else None
+            ),
             new_id=new_id,
             clock=wall,
         )

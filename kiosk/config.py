@@ -19,6 +19,7 @@ from kiosk.checkout.catalog import Currency
 from kiosk.checkout.codes import CodeRules
 from kiosk.checkout.rules import LoyaltyRules, PricingRules, TaxRules
 from kiosk.checkout.session import SessionSettings
+from kiosk.members.config import FacePayConfig
 from kiosk.payments.config import PaymentsConfig
 from kiosk.receipts.config import ReceiptsConfig
 
@@ -94,6 +95,7 @@ class KioskConfig(BaseModel):
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     receipts: ReceiptsConfig = Field(default_factory=ReceiptsConfig)
     staff: StaffSection = Field(default_factory=StaffSection)
+    face_pay: FacePayConfig = Field(default_factory=FacePayConfig)
 
 
 class ConfigError(Exception):

@@ -30,6 +30,10 @@ MESSAGES: dict[str, str] = {
     "age_check_needed": N_("An assistant must check your age before you pay."),
     "bag_items_first": N_("Please place your items in the bagging area first."),
     "member_required": N_("Identify yourself as a member to use this payment method."),
+    "face_not_verified": N_("Look at the camera to pay with your face."),
+    "face_pay_limit": N_(
+        "This amount is above the face-pay limit: please choose another way to pay."
+    ),
     "follow_payment": N_("Follow the instructions to pay."),
     "checking_payment": N_("Checking your payment, please wait..."),
     "payment_declined": N_("Payment declined. Please try another way to pay."),

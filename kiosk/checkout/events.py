@@ -107,6 +107,19 @@ class MemberIdentified(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FaceVerified(Event):
+    """A member identified by face, live, with the second factor passed when it was required.
+
+    The runtime's face-pay service decides all of that; the session only trusts this event
+    for a FACE payment in the same session.
+    """
+
+    member_id: str
+    display_name: str
+    points_balance: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class RedeemPoints(Event):
     points: int
 

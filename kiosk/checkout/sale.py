@@ -89,10 +89,15 @@ class SaleDraft(BaseModel):
     points_earned: int
     amount_due: int
     member_id: str | None
-    member_name: str | None
+    member_name: str | None  # masked ("J*** D**"): sales and the fleet never hold a full name
     coupons: tuple[str, ...]
     approvals: tuple[tuple[str, str], ...]  # (what, staff id)
     payment: SalePayment | None = None
+
+
+def mask_name(name: str) -> str:
+    """'Jane Doe' -> 'J*** D**', '张伟' -> '张*': enough to recognise, not to identify."""
+    return " ".join(part[:1] + "*" * max(len(part) - 1, 1) for part in name.split())
 
 
 def draft_from(
@@ -151,7 +156,7 @@ def draft_from(
         points_earned=priced.points_earned,
         amount_due=priced.amount_due,
         member_id=member_id,
-        member_name=member_name,
+        member_name=mask_name(member_name) if member_name else None,
         coupons=tuple(sorted(a.source_id for a in priced.adjustments if a.kind == "coupon")),
         approvals=approvals,
     )

@@ -106,6 +106,7 @@ class Checkout:
     interventions: tuple[Intervention, ...] = ()
     next_intervention_id: int = 1
     member: Member | None = None
+    face_verified: bool = False  # the member was identified by face (with its second factor)
     coupons: tuple[str, ...] = ()
     points_to_redeem: int = 0
     age_verified: int = 0
@@ -148,6 +149,9 @@ class CheckoutContext:
     codes: CodeRules = field(default_factory=CodeRules)
     settings: SessionSettings = field(default_factory=SessionSettings)
     bagging: BaggingRules = field(default_factory=BaggingRules)
+    face_max_amount: int | None = (
+        None  # largest face-pay purchase (minor units); None = no face pay
+    )
     new_id: Callable[[], str] = field(default=lambda: "id")
     clock: Callable[[], datetime] = field(default=datetime.now)
 
@@ -181,6 +185,7 @@ class CheckoutMachine:
             ev.ShelfPicked: self._shelf_picked,
             ev.ShelfReturned: self._shelf_returned,
             ev.MemberIdentified: self._member,
+            ev.FaceVerified: self._face_verified,
             ev.RedeemPoints: self._redeem,
             ev.HelpRequested: self._help,
             ev.VoidRequested: self._void_requested,
@@ -467,10 +472,26 @@ class CheckoutMachine:
         if s.phase == Phase.IDLE:
             s = self._begin(s, e.at)
         member = Member(e.member_id, e.display_name, e.points_balance)
+        # A different member (or a card after a face) is not face-verified.
+        verified = s.face_verified and s.member is not None and s.member.member_id == e.member_id
         return Transition(
-            replace(s, member=member, notice=notice("welcome_member")),
+            replace(s, member=member, face_verified=verified, notice=notice("welcome_member")),
             (fx.Notify(notice("welcome_member"), {"name": e.display_name}),),
         )
+
+    def _face_verified(self, s: Checkout, e: ev.FaceVerified) -> Transition:
+        if s.phase != Phase.SHOPPING:
+            return Transition(s)
+        t = self._member(
+            s,
+            ev.MemberIdentified(
+                at=e.at,
+                member_id=e.member_id,
+                display_name=e.display_name,
+                points_balance=e.points_balance,
+            ),
+        )
+        return Transition(replace(t.state, face_verified=True), t.effects)
 
     def _redeem(self, s: Checkout, e: ev.RedeemPoints) -> Transition:
         loyalty = self.ctx.rules.loyalty
@@ -519,6 +540,15 @@ class CheckoutMachine:
         if e.method in (ev.PaymentMethod.FACE, ev.PaymentMethod.MEMBER_WALLET) and s.member is None:
             return Transition(s, (fx.Notify(notice("member_required")),))
         priced = self.price(s)
+        if e.method == ev.PaymentMethod.FACE:
+            limit = self.ctx.face_max_amount
+            if not s.face_verified or limit is None:
+                return Transition(s, (fx.Notify(notice("face_not_verified")),))
+            if priced.amount_due > limit:
+                return Transition(
+                    replace(s, notice=notice("face_pay_limit")),
+                    (fx.Notify(notice("face_pay_limit")),),
+                )
         sale = draft_from(
             priced,
             sale_id=self.ctx.new_id(),

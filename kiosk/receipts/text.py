@@ -59,11 +59,6 @@ def center(text: str, width: int) -> str:
     return " " * pad + text
 
 
-def mask_name(name: str) -> str:
-    """'Jane Doe' -> 'J*** D**', '张伟' -> '张*': enough to recognise, not to identify."""
-    return " ".join(part[:1] + "*" * max(len(part) - 1, 1) for part in name.split())
-
-
 def render_text(sale: SaleDraft, ctx: ReceiptContext) -> str:
     _ = gettext_for(ctx.language).gettext
     cur = Currency(sale.currency, sale.currency_exponent)
@@ -118,7 +113,7 @@ def render_text(sale: SaleDraft, ctx: ReceiptContext) -> str:
             out.append(columns(label, m(tax.tax), w))
     if sale.member_name:
         out.append(rule)
-        out.append(_("Member {name}").format(name=mask_name(sale.member_name)))
+        out.append(_("Member {name}").format(name=sale.member_name))
         out.append(columns(_("Points earned"), f"+{sale.points_earned}", w))
         if ctx.points_balance is not None:
             out.append(columns(_("Points balance"), str(ctx.points_balance), w))

@@ -21,6 +21,8 @@ SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     # FULL: a committed sale or payment survives power loss, not only a process crash.
     "PRAGMA synchronous=FULL",
+    # Deleted content is overwritten with zeros: an erased face template leaves no bytes behind.
+    "PRAGMA secure_delete=ON",
 )
 
 

@@ -121,3 +121,12 @@ def wallet_credit(db: Database, key: str, member_id: str, amount: int, kind: str
                 )
             )
         return member.wallet_balance
+
+
+def add_points(db: Database, member_id: str, points: int) -> int:
+    with db.write() as s:
+        member = s.get(MemberRow, member_id)
+        if member is None:
+            raise KeyError(member_id)
+        member.points_balance += points
+        return member.points_balance

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -199,9 +200,11 @@ class MemberRow(Base):
     phone_last4_hash: Mapped[str | None] = mapped_column(String(200))
     points_balance: Mapped[int] = mapped_column(Integer, default=0)
     wallet_balance: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | erased
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    face_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    face_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         CheckConstraint("points_balance >= 0", name="ck_points_not_negative"),
         CheckConstraint("wallet_balance >= 0", name="ck_wallet_not_negative"),
@@ -220,3 +223,42 @@ class WalletEntryRow(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.member_id"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)  # negative for charges
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConsentRow(Base):
+    """Explicit consent to face identification, recorded before anything is encoded."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.member_id"), index=True)
+    text_version: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str] = mapped_column(String(80))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retention_days: Mapped[int] = mapped_column(Integer)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FaceTemplateRow(Base):
+    """A face encoding, AES-GCM encrypted; the key is never in the database."""
+
+    __tablename__ = "face_templates"
+
+    template_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.member_id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    nonce: Mapped[bytes] = mapped_column(LargeBinary(12))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ErasureRow(Base):
+    """That an erasure happened, and when; nothing that identifies the person."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    what: Mapped[str] = mapped_column(String(16))  # member | templates
+    reason: Mapped[str] = mapped_column(String(40))  # request | retention
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

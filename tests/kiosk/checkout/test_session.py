@@ -375,3 +375,35 @@ def test_every_intervention_kind_and_notice_has_words() -> None:
     keys |= {k.value for k in InterventionKind}
     assert len(keys) > 20, "found too few notices in session.py"
     assert sorted(keys - set(MESSAGES)) == []
+
+
+def test_face_pay_needs_verification_and_respects_the_limit() -> None:
+    d = driver(face_max_amount=500)
+    d(ev.ItemScanned, code="5449000039231")
+    d.bag(345)
+    d(ev.MemberIdentified, member_id="m1", display_name="Li Lei", points_balance=0)
+    d(ev.PayRequested, method=ev.PaymentMethod.FACE)
+    assert d.s.phase == Phase.SHOPPING  # a member card is not a face
+    assert any(isinstance(e, fx.Notify) and e.key == "face_not_verified" for e in d.effects)
+    d(ev.FaceVerified, member_id="m1", display_name="Li Lei", points_balance=0)
+    assert d.s.face_verified
+    d(ev.ItemScanned, code="5449000039231")
+    d.bag(690)
+    d(ev.PayRequested, method=ev.PaymentMethod.FACE)
+    assert d.s.notice == "face_pay_limit"  # 7.00 is above the 5.00 limit
+    d.staff()
+    d(ev.StaffVoidLine, line_id=d.s.active_lines[0].line_id, quantity=1)
+    d.bag(345)
+    d(ev.PayRequested, method=ev.PaymentMethod.FACE)
+    assert d.s.phase == Phase.PAYING
+    start = next(e for e in d.effects if isinstance(e, fx.StartPayment))
+    assert start.method == ev.PaymentMethod.FACE
+    assert start.sale.member_id == "m1"
+
+
+def test_another_member_after_a_face_is_not_face_verified() -> None:
+    d = driver(face_max_amount=10_000)
+    d(ev.ItemScanned, code="5449000039231")
+    d(ev.FaceVerified, member_id="m1", display_name="Li Lei", points_balance=0)
+    d(ev.MemberIdentified, member_id="m2", display_name="Han Meimei", points_balance=0)
+    assert not d.s.face_verified

@@ -10,11 +10,12 @@ from pyzbar import pyzbar
 
 from kiosk.assembly import Kiosk
 from kiosk.checkout import events as ev
+from kiosk.checkout.sale import mask_name
 from kiosk.checkout.session import Phase
 from kiosk.receipts.config import FilePrinter, NetworkPrinter, ReceiptsConfig
 from kiosk.receipts.escpos_render import render_escpos
 from kiosk.receipts.issuer import ReceiptIssuer
-from kiosk.receipts.text import ReceiptContext, display_width, mask_name, render_text
+from kiosk.receipts.text import ReceiptContext, display_width, render_text
 from kiosk.simulator.runner import VirtualClock
 from kiosk.storage import members
 from kiosk.storage.sales import get_sale

@@ -1,0 +1,135 @@
+"""`kiosk members`: loyalty members, face enrolment with consent, erasure."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kiosk.cli.options import EXIT_PROBLEM, config_option, db_option, load_or_exit
+
+
+@click.group("members")
+def members_group() -> None:
+    """Members, their consent and their face templates."""
+
+
+@members_group.command("keygen")
+def keygen() -> None:
+    """Print a new face-template key (put it in $KIOSK_FACE_KEY or a key file)."""
+    from kiosk.members.templates import generate_key
+
+    click.echo(generate_key())
+
+
+@members_group.command("consent-text")
+@click.option("--language", type=click.Choice(["en", "zh_CN"]), default="en")
+@config_option
+def consent_text_cmd(language: str, config_path: Path | None) -> None:
+    """Show the consent text members agree to before enrolment."""
+    from kiosk.members.consent import consent_text
+
+    cfg = load_or_exit(config_path).config.face_pay
+    click.echo(consent_text(cfg.consent_version, language, cfg.retention_days))
+
+
+@members_group.command("add")
+@click.option("--name", required=True)
+@click.option("--phone", required=True, help="Its last four digits are the face-pay second factor.")
+@click.option("--points", default=0, show_default=True)
+@click.option(
+    "--wallet", default="0", show_default=True, help="Opening wallet balance, major units."
+)
+@config_option
+@db_option
+def add(
+    name: str, phone: str, points: int, wallet: str, config_path: Path | None, db_url: str | None
+) -> None:
+    """Add a loyalty member (no face)."""
+    from kiosk.checkout.catalog_csv import parse_price
+    from kiosk.members.registry import create_member
+    from kiosk.storage import members
+    from kiosk.storage.engine import Database
+
+    loaded = load_or_exit(config_path)
+    db = Database.open(db_url or loaded.database_url)
+    try:
+        member_id = create_member(db, name, phone)
+        balance = parse_price(wallet, loaded.currency)
+    except ValueError as e:
+        click.echo(str(e), err=True)
+        sys.exit(EXIT_PROBLEM)
+    if points or balance:
+        members.wallet_credit(db, f"opening-{member_id}", member_id, balance, kind="topup")
+        members.add_points(db, member_id, points)
+    click.echo(member_id)
+
+
+@members_group.command("list")
+@config_option
+@db_option
+def list_cmd(config_path: Path | None, db_url: str | None) -> None:
+    """Members with their points, wallet and number of face templates."""
+    from sqlalchemy import func, select
+
+    from kiosk.storage.engine import Database
+    from kiosk.storage.models import FaceTemplateRow, MemberRow
+
+    loaded = load_or_exit(config_path)
+    db = Database.open(db_url or loaded.database_url)
+    with db.read() as s:
+        counts = dict(
+            list(
+                s.execute(
+                    select(FaceTemplateRow.member_id, func.count()).group_by(
+                        FaceTemplateRow.member_id
+                    )
+                ).tuples()
+            )
+        )
+        for m in s.scalars(select(MemberRow).order_by(MemberRow.created_at)):
+            click.echo(
+                f"{m.member_id}  {m.display_name[:24]:<24} {m.status:<7} "
+                f"points {m.points_balance:>6}  wallet {m.wallet_balance:>8}  "
+                f"faces {counts.get(m.member_id, 0)}"
+            )
+
+
+@members_group.command("erase")
+@click.argument("member_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@config_option
+@db_option
+def erase(member_id: str, yes: bool, config_path: Path | None, db_url: str | None) -> None:
+    """Erase a member: face templates destroyed, name and phone removed (database and WAL)."""
+    from kiosk.members.registry import erase_member
+    from kiosk.storage.engine import Database
+
+    loaded = load_or_exit(config_path)
+    if not yes:
+        click.confirm(f"Erase member {member_id} for good?", abort=True)
+    db = Database.open(db_url or loaded.database_url)
+    try:
+        removed = erase_member(db, member_id)
+    except KeyError as e:
+        click.echo(str(e).strip("'"), err=True)
+        sys.exit(EXIT_PROBLEM)
+    click.echo(f"member {member_id} erased ({removed} face template(s) destroyed)")
+
+
+@members_group.command("purge")
+@config_option
+@db_option
+def purge(config_path: Path | None, db_url: str | None) -> None:
+    """Delete the face templates of members inactive beyond the retention period."""
+    from kiosk.members.registry import purge_inactive
+    from kiosk.storage.engine import Database
+
+    loaded = load_or_exit(config_path)
+    db = Database.open(db_url or loaded.database_url)
+    gone = purge_inactive(db, loaded.config.face_pay.retention_days)
+    click.echo(
+        f"{len(gone)} member(s) past {loaded.config.face_pay.retention_days} days: "
+        "templates deleted"
+    )

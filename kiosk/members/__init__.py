@@ -1,0 +1,1 @@
+"""Members' face templates: consent, encryption at rest, erasure, the second factor."""
