@@ -4,4 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kiosk.cli.faces import faces
+
 COMMANDS: list[click.Command] = []
+COMMANDS.append(faces)
