@@ -76,10 +76,17 @@ class LivenessChallenge:
     """One randomised challenge. Not thread-safe: feed it from the camera worker only."""
 
     def __init__(
-        self, config: LivenessConfig | None = None, rng: random.Random | None = None
+        self,
+        config: LivenessConfig | None = None,
+        rng: random.Random | None = None,
+        steps: tuple[ChallengeStep, ...] | None = None,
     ) -> None:
+        """`rng` draws the steps (a SystemRandom by default, so nobody can predict them);
+        `steps` fixes them instead, for tests and demonstrations only."""
         self.config = config or LivenessConfig()
-        self.steps = _draw_steps(self.config, rng or random.SystemRandom())
+        if steps is not None and not steps:
+            raise ValueError("a liveness challenge needs at least one step")
+        self.steps = steps or _draw_steps(self.config, rng or random.SystemRandom())
         self.measurements = LivenessMeasurements()
         self._done: list[ChallengeStep] = []
         self._blink = BlinkTracker(self.config)

@@ -25,8 +25,8 @@ class LivenessConfig(BaseModel):
         ge=0.2,
         le=0.9,
         description="Eyes count as closed under this share of the open-eye EAR baseline. A "
-        "blink drops EAR to 0.2-0.5 of it; landmark noise on still or handheld photos stayed "
-        "above 0.83 and on the 90 px faces of the shared video above 0.74.",
+        "blink drops EAR to about 0.2-0.5 of it; landmark noise stayed above 0.71 on simulated "
+        "handheld prints and above 0.88 on the talking face of the shared video.",
     )
     reopen_ratio: float = Field(
         0.85, ge=0.5, le=1.0, description="Eyes count as open again over this share."
@@ -47,9 +47,9 @@ class LivenessConfig(BaseModel):
         0.35,
         ge=0.1,
         le=1.5,
-        description="Yaw change that counts as a turn. Tilting a printed face by 45 degrees "
-        "moved it by at most 0.23 on the shared photos; a real turn of 30 degrees moves it "
-        "by about 0.5.",
+        description="Yaw change that counts as a turn. Tilting a printed face by up to 45 "
+        "degrees moved it by at most 0.23 on the shared photos; the performer in the shared "
+        "video turns by 0.40 to 0.78.",
     )
     max_face_lost_seconds: float = Field(
         1.0, ge=0.0, le=10.0, description="Face may leave the view this long without failing."
