@@ -11,6 +11,8 @@ from vision.faces.encoding import (
     EnrolmentConfig,
     as_encoding,
     encode_for_enrolment,
+    encoding_from_bytes,
+    encoding_to_bytes,
 )
 from vision.faces.gallery import Candidate, FaceGallery, IndexInfo, Ranking
 from vision.faces.identification import FaceIdentifier, IdentificationConfig
@@ -69,5 +71,7 @@ __all__ = [
     "decode_image",
     "detect_faces",
     "encode_for_enrolment",
+    "encoding_from_bytes",
+    "encoding_to_bytes",
     "load_image",
 ]

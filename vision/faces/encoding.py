@@ -89,3 +89,19 @@ def as_encoding(values: object) -> Encoding:
     if not np.all(np.isfinite(array)):
         raise ValueError("a face encoding must hold finite numbers only")
     return array
+
+
+_WIRE_DTYPE = np.dtype("<f8")
+ENCODING_BYTES = ENCODING_SIZE * _WIRE_DTYPE.itemsize
+
+
+def encoding_to_bytes(encoding: Encoding) -> bytes:
+    """The 1,024 bytes (128 little-endian float64) to encrypt and store for an encoding."""
+    return as_encoding(encoding).astype(_WIRE_DTYPE).tobytes()
+
+
+def encoding_from_bytes(data: bytes) -> Encoding:
+    """Read back what `encoding_to_bytes` wrote (after decryption)."""
+    if len(data) != ENCODING_BYTES:
+        raise ValueError(f"a stored face encoding is {ENCODING_BYTES} bytes, got {len(data)}")
+    return as_encoding(np.frombuffer(data, dtype=_WIRE_DTYPE))

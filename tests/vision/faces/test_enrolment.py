@@ -105,3 +105,14 @@ def test_a_grayscale_image_is_accepted(photos):
     gray = cv2.cvtColor(photos["obama_1.jpg"], cv2.COLOR_RGB2GRAY)
     encoding = encode_for_enrolment(gray)
     assert encoding.shape == (128,)
+
+
+def test_an_encoding_survives_its_byte_form(enrolled):
+    from vision.faces import encoding_from_bytes, encoding_to_bytes
+
+    encoding = enrolled["obama_1.jpg"]
+    data = encoding_to_bytes(encoding)
+    assert len(data) == 1024
+    assert np.array_equal(encoding_from_bytes(data), encoding)
+    with pytest.raises(ValueError, match="1024 bytes"):
+        encoding_from_bytes(data[:-1])
