@@ -26,6 +26,7 @@ from vision.faces.evaluation.pairs import (
     read_pairs,
 )
 from vision.faces.matching import MatchConfig
+from vision.faces.models import FaceModelsUnavailableError
 
 DEFAULT_THRESHOLD = MatchConfig().threshold
 
@@ -82,7 +83,10 @@ def eval_command(
     from tqdm import tqdm
 
     with tqdm(total=len(files), desc="encoding", unit="image", file=sys.stderr) as bar:
-        encodings, unusable = encode_images(files, images, config, lambda _: bar.update())
+        try:
+            encodings, unusable = encode_images(files, images, config, lambda _: bar.update())
+        except FaceModelsUnavailableError as exc:
+            raise click.ClickException(str(exc)) from exc
     report = evaluate(pairs, encodings, unusable, threshold, DEFAULT_SWEEP)
     click.echo(json.dumps(report_json(report)) if as_json else report_text(report))
 
