@@ -299,12 +299,13 @@ def chart(report: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    sizes = [r["encodings"] for r in report["search"]]
+    searched = [r["encodings"] for r in report["search"]]
     for name in ("exact", "quantized", "partitioned", "face_distance"):
-        left.plot(sizes, [r[name]["median_ms"] for r in report["search"]], "o-", label=name)
+        left.plot(searched, [r[name]["median_ms"] for r in report["search"]], "o-", label=name)
     grid = report["switch_over"]["grid"]
-    left.plot([g["encodings"] for g in grid], [g["exact_ms"] for g in grid], ":", color="C0")
-    left.plot([g["encodings"] for g in grid], [g["quantized_ms"] for g in grid], ":", color="C1")
+    sizes = [g["encodings"] for g in grid]
+    left.plot(sizes, [g["exact_ms"] for g in grid], ":", color="C0", label="exact (grid)")
+    left.plot(sizes, [g["quantized_ms"] for g in grid], ":", color="C1", label="quantized (grid)")
     left.axhline(TARGET_SEARCH_1M_MS, color="red", linewidth=0.8, label="25 ms target")
     left.set(xscale="log", yscale="log", xlabel="encodings", ylabel="ms per query (median)")
     left.set_title("1:N search, one core")
