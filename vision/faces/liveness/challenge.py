@@ -120,8 +120,8 @@ class LivenessChallenge:
         if self._status.state is not LivenessState.IN_PROGRESS:
             return self._status
         self._check_time(timestamp)
-        self._measure(observation)
         self._status = self._advance(observation, timestamp, frame)
+        self._measure(observation)
         if self._status.state is not LivenessState.IN_PROGRESS:
             logger.info("liveness %s: %s", self._status.state.value, self._status.prompt)
             self._best = None  # the kept frame goes as soon as it is not needed
