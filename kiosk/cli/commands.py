@@ -12,6 +12,7 @@ from kiosk.cli.catalog_cmd import catalog_group
 from kiosk.cli.config_cmd import config_group
 from kiosk.cli.db_cmd import db_group
 from kiosk.cli.demo_cmd import demo
+from kiosk.cli.faces import faces
 from kiosk.cli.members_cmd import members_group
 from kiosk.cli.sales_cmd import sales_group
 from kiosk.cli.simulate_cmd import simulate
@@ -24,6 +25,7 @@ COMMANDS: list[click.Command] = [
     staff_group,
     sales_group,
     members_group,
+    faces,
     simulate,
     demo,
 ]

@@ -1,0 +1,1 @@
+"""Nearest-neighbour search over face encodings: exact (numpy) and approximate (faiss IVF)."""

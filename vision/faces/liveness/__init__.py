@@ -1,0 +1,1 @@
+"""Liveness: a randomised blink and head-turn challenge read from facial landmarks."""
