@@ -22,6 +22,7 @@ from kiosk.checkout.session import SessionSettings
 from kiosk.members.config import FacePayConfig
 from kiosk.payments.config import PaymentsConfig
 from kiosk.receipts.config import ReceiptsConfig
+from vision.faces.config import FacesConfig
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 DEFAULT_PATH = Path("config/kiosk.toml")
@@ -96,6 +97,7 @@ class KioskConfig(BaseModel):
     receipts: ReceiptsConfig = Field(default_factory=ReceiptsConfig)
     staff: StaffSection = Field(default_factory=StaffSection)
     face_pay: FacePayConfig = Field(default_factory=FacePayConfig)
+    faces: FacesConfig = Field(default_factory=FacesConfig)
 
 
 class ConfigError(Exception):

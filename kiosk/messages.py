@@ -43,6 +43,17 @@ MESSAGES: dict[str, str] = {
     "staff_sign_in_required": N_("An assistant must sign in for this."),
     "still_there": N_("Are you still there? Touch the screen to continue."),
     "printer_problem": N_("The printer is not working: scan the QR code for your receipt."),
+    # face pay
+    "face_look": N_("Look at the camera. Only you, please."),
+    "liveness_blink": N_("Blink your eyes."),
+    "liveness_turn_left": N_("Turn your head to your left."),
+    "liveness_turn_right": N_("Turn your head to your right."),
+    "face_enter_digits": N_("Enter the last four digits of your phone number."),
+    "face_wrong_digits": N_("Those digits are not right. Try again."),
+    "face_refused": N_("We could not confirm it is you. Please choose another way to pay."),
+    "face_refused_several_faces": N_("Only one person in front of the camera, please."),
+    "face_refused_locked": N_("Face pay is locked for a while. Please choose another way to pay."),
+    "face_refused_over_limit": N_("This amount is above the face-pay limit."),
     # interventions
     "weight_mismatch": N_("The weight in the bagging area does not match the item you scanned."),
     "unexpected_item": N_("Unexpected item in the bagging area. Please remove it."),

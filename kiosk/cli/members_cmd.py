@@ -66,6 +66,91 @@ def add(
     click.echo(member_id)
 
 
+@members_group.command("enroll")
+@click.option("--name", required=True)
+@click.option("--phone", required=True, help="Its last four digits are the face-pay second factor.")
+@click.option(
+    "--image", "images", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--consent",
+    is_flag=True,
+    help="The member has read the consent text and agreed (staff attest).",
+)
+@click.option(
+    "--language", type=click.Choice(["en", "zh_CN"]), default="en", help="Consent text language."
+)
+@config_option
+@db_option
+def enroll(
+    name: str,
+    phone: str,
+    images: tuple[Path, ...],
+    consent: bool,
+    language: str,
+    config_path: Path | None,
+    db_url: str | None,
+) -> None:
+    """Enrol a member for face pay from one or more photos.
+
+    Consent is recorded first; without it nothing is encoded. Each photo must show one face,
+    large and sharp enough; a photo that does not is refused with the reason. Only the
+    encrypted encodings are kept, never the photos.
+    """
+    from kiosk.members import registry
+    from kiosk.members.consent import consent_text
+    from kiosk.members.templates import FaceKeyMissing, load_key
+    from kiosk.storage.engine import Database
+
+    loaded = load_or_exit(config_path)
+    cfg = loaded.config.face_pay
+    if not images:
+        click.echo(
+            "give at least one --image (the camera enrolment is in the staff screen)", err=True
+        )
+        sys.exit(EXIT_PROBLEM)
+    try:
+        key = load_key(cfg.key_env, cfg.key_file_env)
+    except FaceKeyMissing as e:
+        click.echo(str(e), err=True)
+        sys.exit(EXIT_PROBLEM)
+    click.echo(consent_text(cfg.consent_version, language, cfg.retention_days))
+    if not consent and not click.confirm("\nHas the member read this and agreed?", default=False):
+        click.echo("no consent: nothing encoded, nothing stored", err=True)
+        sys.exit(EXIT_PROBLEM)
+    db = Database.open(db_url or loaded.database_url)
+    try:
+        member_id = registry.create_member(db, name, phone)
+    except ValueError as e:
+        click.echo(str(e), err=True)
+        sys.exit(EXIT_PROBLEM)
+    registry.record_consent(db, member_id, cfg)
+    encodings = _encode(images, loaded)
+    if not encodings:
+        registry.erase_member(db, member_id, reason="enrolment_failed")
+        click.echo("no usable photo: the member was not enrolled", err=True)
+        sys.exit(EXIT_PROBLEM)
+    registry.add_templates(db, key, member_id, encodings)
+    click.echo(f"{member_id}: {name} enrolled with {len(encodings)} face template(s)")
+
+
+def _encode(images: tuple[Path, ...], loaded: object) -> list[object]:
+    """Encode each photo, reporting refusals; returns the usable encodings."""
+    from kiosk.config import LoadedConfig
+    from vision.faces import FaceRefusedError, InvalidImageError, encode_for_enrolment, load_image
+
+    assert isinstance(loaded, LoadedConfig)
+    encodings: list[object] = []
+    for path in images:
+        try:
+            encodings.append(encode_for_enrolment(load_image(path), loaded.config.faces.enrolment))
+        except FaceRefusedError as e:
+            click.echo(f"{path}: refused ({e.reason.value}): {e.message}", err=True)
+        except InvalidImageError as e:
+            click.echo(f"{path}: not a usable image: {e}", err=True)
+    return encodings
+
+
 @members_group.command("list")
 @config_option
 @db_option
