@@ -1,0 +1,99 @@
+"""Camera, serial and keyboard-wedge scans into checkout events, and the GS1 acceptance check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kiosk.checkout.gs1 import RETAIL_SYMBOLOGIES, GtinError, Symbology, to_gtin14
+
+logger = logging.getLogger(__name__)
+
+Accept = Callable[[str, str], "str | None"]
+
+_DIGITS = {
+    Symbology.EAN13: (13,),
+    Symbology.EAN8: (8,),
+    Symbology.UPCA: (12,),
+    Symbology.UPCE: (8,),
+}
+_SAME_BARS = {Symbology.EAN13: Symbology.UPCA, Symbology.UPCA: Symbology.EAN13}
+
+
+class ScanningConfig(BaseModel):
+    """Which symbologies the kiosk takes from any scanner."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    symbologies: tuple[Symbology, ...] = Field(
+        default=(
+            Symbology.EAN13,
+            Symbology.EAN8,
+            Symbology.UPCA,
+            Symbology.UPCE,
+            Symbology.CODE128,
+            Symbology.QR,
+        ),
+        min_length=1,
+        description="allow-list; reads of other symbologies are dropped",
+    )
+    accept_unknown: bool = Field(
+        default=True,
+        description=(
+            "take codes whose symbology the scanner did not say (keyboard wedges, serial "
+            "scanners without AIM prefixes); they are still checked as GTINs when all digits"
+        ),
+    )
+
+
+def build_accept(config: ScanningConfig) -> Accept:
+    """The acceptance check vision and devices are given: `accept(text, symbology)` returns the
+    normalised key (GTIN-14 for retail codes, the text itself otherwise) or None.
+
+    EAN-13 and UPC-A are the same bars (UPC-A is an EAN-13 starting with 0), so allowing one
+    allows the other; a UPC-E and its UPC-A expansion give the same GTIN-14.
+    """
+    allowed = set(config.symbologies)
+    allowed |= {_SAME_BARS[s] for s in config.symbologies if s in _SAME_BARS}
+
+    def accept(text: str, symbology: str) -> str | None:
+        try:
+            sym = Symbology(symbology)
+        except ValueError:
+            return None
+        if sym == Symbology.UNKNOWN:
+            return _unknown_key(text) if config.accept_unknown else None
+        if sym not in allowed:
+            return None
+        if sym in RETAIL_SYMBOLOGIES:
+            return _gtin(text, sym)
+        return text if text.strip() else None
+
+    return accept
+
+
+def _gtin(text: str, sym: Symbology) -> str | None:
+    lengths = _DIGITS[sym]
+    if sym == Symbology.UPCA and len(text) == 13 and text.startswith("0"):
+        text = text[1:]
+    if len(text) not in lengths:
+        return None
+    try:
+        return to_gtin14(text, sym)
+    except GtinError:
+        return None
+
+
+def _unknown_key(text: str) -> str | None:
+    """A code of unknown symbology: GTIN-14 when it is a valid GTIN, else the text."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        try:
+            return to_gtin14(text)
+        except GtinError:
+            return None
+    return text

@@ -1,0 +1,102 @@
+"""Configuration of the scanning pipeline and of debouncing."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from vision.barcodes.base import SYMBOLOGIES, UNKNOWN
+from vision.barcodes.passes import PASSES
+
+DEFAULT_PASSES = (
+    "zxing",
+    "pyzbar",
+    "zxing_up2_sharp",
+    "zxing_clahe",
+    "zxing_up2_clahe",
+    "zxing_up1.5",
+    "zxing_fixed",
+    "pyzbar_sharp",
+    "pyzbar_clahe",
+    "pyzbar_up2",
+)
+LIVE_PASSES = ("zxing", "pyzbar", "zxing_up2_sharp")
+
+
+class PipelineConfig(BaseModel):
+    """How hard the pipeline tries on one image. Passes run in order until a code is settled
+    or the time budget is spent; the first pass always runs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    symbologies: tuple[str, ...] = Field(
+        default=("ean13", "ean8", "upca", "upce", "code128", "qr"),
+        description="symbologies the decoders look for (fewer is faster)",
+        min_length=1,
+    )
+    passes: tuple[str, ...] = Field(
+        default=DEFAULT_PASSES,
+        description=f"decoding passes in order, from: {', '.join(PASSES)}",
+        min_length=1,
+    )
+    budget_ms: float = Field(
+        default=45.0,
+        ge=0,
+        le=5000,
+        description="no new pass starts once this much time has gone on one image",
+    )
+    max_pixels: int = Field(
+        default=2_000_000,
+        ge=10_000,
+        le=50_000_000,
+        description="upscaling passes stop growing the image beyond this many pixels",
+    )
+    strong_support: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        description=(
+            "support at which one read of an EAN/UPC is believed on its own; weaker reads "
+            "must add up over several passes or frames"
+        ),
+    )
+    margin: float = Field(
+        default=0.5,
+        ge=0,
+        le=5,
+        description="how much more evidence a code needs than a different reading of the spot",
+    )
+
+    @field_validator("symbologies")
+    @classmethod
+    def _known_symbologies(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in v if s not in SYMBOLOGIES or s == UNKNOWN]
+        if unknown:
+            raise ValueError(f"unknown symbologies {unknown}; use {', '.join(SYMBOLOGIES[:-1])}")
+        return v
+
+    @field_validator("passes")
+    @classmethod
+    def _known_passes(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [p for p in v if p not in PASSES]
+        if unknown:
+            raise ValueError(f"unknown passes {unknown}; choose from {', '.join(PASSES)}")
+        return v
+
+
+class DebounceConfig(BaseModel):
+    """When a code seen again counts as a new item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    absent_s: float = Field(
+        default=0.6,
+        ge=0,
+        le=30,
+        description="a code must be out of view this long before it counts again",
+    )
+    absent_frames: int = Field(
+        default=6,
+        ge=1,
+        le=1000,
+        description="and missing from at least this many consecutive frames",
+    )

@@ -1,0 +1,98 @@
+"""The scanning pipeline: a cheap first pass, then escalating fallbacks within a time budget."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from vision.barcodes.base import Accept, Decoder, GrayImage
+from vision.barcodes.config import PipelineConfig
+from vision.barcodes.decoders import build_decoder
+from vision.barcodes.evidence import Detection, Evidence
+from vision.barcodes.images import as_gray
+from vision.barcodes.passes import PASSES, Pass, Preprocess, prepare
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    detections: tuple[Detection, ...]
+    elapsed_ms: float
+    passes: tuple[str, ...]  # the passes that ran, in order
+    undecided: tuple[Detection, ...] = ()  # reads too weak (so far) to be believed
+    rejected: int = 0  # reads the acceptance check refused (bad check digit, not allowed)
+    errors: int = 0  # passes whose decoder failed on this image
+
+
+class ScanPipeline:
+    """Decodes one image with the configured passes; every read goes through `accept`.
+
+    `accept(text, symbology)` is injected (the kiosk passes GS1 validation and its symbology
+    allow-list) and returns the normalised key that reads are compared and reported by.
+    """
+
+    def __init__(self, config: PipelineConfig, accept: Accept) -> None:
+        self.config = config
+        self.accept = accept
+        self._passes: list[Pass] = [PASSES[name] for name in config.passes]
+        self._decoders: dict[tuple[str, str], Decoder] = {}
+        for p in self._passes:
+            self._decoder(p)  # fail at start, not on the first frame, when a library is missing
+        self._failed_once: set[str] = set()
+
+    def _decoder(self, p: Pass) -> Decoder:
+        slot = (p.decoder, p.binarizer)
+        if slot not in self._decoders:
+            options = {"binarizer": p.binarizer} if p.decoder == "zxing_cpp" else {}
+            self._decoders[slot] = build_decoder(p.decoder, self.config.symbologies, **options)
+        return self._decoders[slot]
+
+    def scan(self, image: object, evidence: Evidence | None = None) -> ScanResult:
+        """Decode `image` (gray, BGR or BGRA uint8). Raises ImageError only for unusable input.
+
+        Pass `evidence` to carry reads over from earlier frames of the same scene.
+        """
+        started = time.perf_counter()
+        gray = as_gray(image)
+        cfg = self.config
+        evidence = evidence or Evidence(cfg.strong_support, cfg.margin)
+        prepared: dict[Preprocess, tuple[GrayImage, float]] = {}
+        ran: list[str] = []
+        rejected = errors = 0
+        for p in self._passes:
+            if ran and (time.perf_counter() - started) * 1000 > cfg.budget_ms:
+                break
+            ran.append(p.name)
+            if p.prep not in prepared:
+                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels)
+            img, factor = prepared[p.prep]
+            try:
+                reads = self._decoder(p).decode(img)
+            except Exception as e:  # a decoder bug must not take the camera worker down
+                errors += 1
+                self._log_failure(p.name, e)
+                continue
+            for read in reads:
+                key = self.accept(read.text, read.symbology)
+                if key is None:
+                    rejected += 1
+                    continue
+                evidence.add(p.name, key, read.scaled(factor) if factor != 1.0 else read)
+            if evidence.settled():
+                break
+        elapsed = (time.perf_counter() - started) * 1000
+        return ScanResult(
+            tuple(evidence.accepted()),
+            elapsed,
+            tuple(ran),
+            tuple(evidence.undecided()),
+            rejected,
+            errors,
+        )
+
+    def _log_failure(self, name: str, error: Exception) -> None:
+        if name not in self._failed_once:
+            self._failed_once.add(name)
+            logger.warning("decoding pass %s failed (%s); later failures are counted", name, error)
