@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kiosk.checkout.events import ItemScanned, ScanSource
 from kiosk.checkout.gs1 import RETAIL_SYMBOLOGIES, GtinError, Symbology, to_gtin14
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,23 @@ _DIGITS = {
     Symbology.UPCE: (8,),
 }
 _SAME_BARS = {Symbology.EAN13: Symbology.UPCA, Symbology.UPCA: Symbology.EAN13}
+
+
+class ScanRecordLike(Protocol):
+    """What the camera (vision.barcodes.live.ScanRecord) and the serial and wedge scanners
+    (devices.scanners.ScanRecord) all produce."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def symbology(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def at(self) -> float: ...
 
 
 class ScanningConfig(BaseModel):
@@ -97,3 +116,43 @@ def _unknown_key(text: str) -> str | None:
         except GtinError:
             return None
     return text
+
+
+def to_event(record: ScanRecordLike, accept: Accept) -> ItemScanned | None:
+    """The checkout event for a scan, or None when the acceptance check refuses it.
+
+    The event carries the code as read, with its symbology; the session classifies it
+    (product, variable-measure label, coupon or member code).
+    """
+    if accept(record.text, record.symbology) is None:
+        return None
+    try:
+        source = ScanSource(record.source)
+    except ValueError:
+        logger.warning("scan from unknown source %r dropped", record.source)
+        return None
+    sym = Symbology(record.symbology)
+    return ItemScanned(
+        at=record.at,
+        code=record.text,
+        symbology=None if sym == Symbology.UNKNOWN else sym,
+        source=source,
+    )
+
+
+class ScanIntake:
+    """Collects scans from every scanner thread and hands checkout events to `sink` (usually
+    the runtime's event queue put). Refused reads are counted and logged at debug level."""
+
+    def __init__(self, config: ScanningConfig, sink: Callable[[ItemScanned], None]) -> None:
+        self.accept = build_accept(config)
+        self.sink = sink
+        self.refused = 0
+
+    def __call__(self, record: ScanRecordLike) -> None:
+        event = to_event(record, self.accept)
+        if event is None:
+            self.refused += 1
+            logger.debug("refused %s scan %r (%s)", record.source, record.text, record.symbology)
+            return
+        self.sink(event)
