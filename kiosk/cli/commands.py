@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from kiosk.cli.scan import scan
+
+COMMANDS: list[click.Command] = [scan]

@@ -19,7 +19,9 @@ DEFAULT_PASSES = (
     "pyzbar_clahe",
     "pyzbar_up2",
 )
-LIVE_PASSES = ("zxing", "pyzbar", "zxing_up2_sharp")
+# A live camera sees each code in many frames: the fast pass on every frame, and one fallback
+# per frame in turn (see `fallbacks_per_image`), with evidence adding up over frames.
+LIVE_PASSES = ("zxing", "zxing_clahe", "zxing_sharp")
 
 
 class PipelineConfig(BaseModel):
@@ -43,6 +45,15 @@ class PipelineConfig(BaseModel):
         ge=0,
         le=5000,
         description="no new pass starts once this much time has gone on one image",
+    )
+    fallbacks_per_image: int = Field(
+        default=0,
+        ge=0,
+        le=50,
+        description=(
+            "0: try every fallback pass that fits the budget; N: at most N per image, starting "
+            "where the previous image stopped (a live camera spreads them over frames)"
+        ),
     )
     max_pixels: int = Field(
         default=2_000_000,

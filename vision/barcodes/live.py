@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ class FrameReport:
 
     frame: int
     captured_at: float
+    picked_at: float  # when processing began: picked_at - captured_at is the frame's wait
+    waiting: int  # newer frames already waiting in the grabber when this one finished
     detections: tuple[Detection, ...]
     new: tuple[ScanRecord, ...]
     elapsed_ms: float
@@ -67,6 +70,7 @@ class CameraScanner:
         self._thread: threading.Thread | None = None
 
     def process(self, frame: Frame) -> FrameReport:
+        picked_at = time.monotonic()
         try:
             result = self.pipeline.scan(frame.image)
         except ImageError as e:
@@ -92,8 +96,15 @@ class CameraScanner:
         )
         for record in new:
             self.on_scan(record)
-        elapsed = result.elapsed_ms if result else 0.0
-        report = FrameReport(frame.number, frame.captured_at, tuple(detections), new, elapsed)
+        report = FrameReport(
+            frame=frame.number,
+            captured_at=frame.captured_at,
+            picked_at=picked_at,
+            waiting=self.grabber.stats().waiting,
+            detections=tuple(detections),
+            new=new,
+            elapsed_ms=result.elapsed_ms if result else 0.0,
+        )
         if self.on_frame is not None:
             self.on_frame(report)
         return report

@@ -41,6 +41,7 @@ class ScanPipeline:
         for p in self._passes:
             self._decoder(p)  # fail at start, not on the first frame, when a library is missing
         self._failed_once: set[str] = set()
+        self._next_fallback = 0
 
     def _decoder(self, p: Pass) -> Decoder:
         slot = (p.decoder, p.binarizer)
@@ -61,7 +62,7 @@ class ScanPipeline:
         prepared: dict[Preprocess, tuple[GrayImage, float]] = {}
         ran: list[str] = []
         rejected = errors = 0
-        for p in self._passes:
+        for p in self._plan():
             if ran and (time.perf_counter() - started) * 1000 > cfg.budget_ms:
                 break
             ran.append(p.name)
@@ -91,6 +92,17 @@ class ScanPipeline:
             rejected,
             errors,
         )
+
+    def _plan(self) -> list[Pass]:
+        """The first pass, then the fallbacks for this image."""
+        first, fallbacks = self._passes[0], self._passes[1:]
+        limit = self.config.fallbacks_per_image
+        if not limit or not fallbacks:
+            return [first, *fallbacks]
+        start = self._next_fallback % len(fallbacks)
+        self._next_fallback = start + limit
+        rotated = fallbacks[start:] + fallbacks[:start]
+        return [first, *rotated[:limit]]
 
     def _log_failure(self, name: str, error: Exception) -> None:
         if name not in self._failed_once:

@@ -52,7 +52,7 @@ class SyntheticCamera(SourceBase):
         self._poses: dict[str, _Pose] = {}
         self._opened_at = 0.0
         self._step = -1
-        self._shown: deque[tuple[int, tuple[str, ...]]] = deque(maxlen=4096)
+        self._shown: deque[tuple[int, float, tuple[str, ...]]] = deque(maxlen=100_000)
 
     # -- scene control -------------------------------------------------------------------
 
@@ -73,12 +73,9 @@ class SyntheticCamera(SourceBase):
         with self._lock:
             return self._view
 
-    def shown_in(self, number: int) -> tuple[str, ...] | None:
-        """What was in view in frame `number` (recent frames only), for measurements."""
-        for n, texts in reversed(self._shown):
-            if n == number:
-                return texts
-        return None
+    def history(self) -> list[tuple[int, float, tuple[str, ...]]]:
+        """(frame number, capture time, codes in view) of recent frames, for measurements."""
+        return list(self._shown)
 
     # -- FrameSource ---------------------------------------------------------------------
 
@@ -94,7 +91,7 @@ class SyntheticCamera(SourceBase):
         self._follow_script()
         view = self.in_view
         frame = self._frame(self.render(view))
-        self._shown.append((frame.number, view))
+        self._shown.append((frame.number, frame.captured_at, view))
         return frame
 
     def close(self) -> None:
