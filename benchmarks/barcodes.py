@@ -39,7 +39,7 @@ from kiosk.checkout.events import ItemScanned  # noqa: E402
 from kiosk.checkout.gs1 import Symbology, gtin_candidates, to_gtin14  # noqa: E402
 from kiosk.checkout.rules import PricingRules  # noqa: E402
 from kiosk.checkout.session import CheckoutContext, CheckoutMachine  # noqa: E402
-from vision.barcodes.config import LIVE_PASSES, PipelineConfig  # noqa: E402
+from vision.barcodes.config import PipelineConfig, live_config  # noqa: E402
 from vision.barcodes.images import read_image  # noqa: E402
 from vision.barcodes.live import CameraScanner, FrameReport  # noqa: E402
 from vision.barcodes.pipeline import ScanPipeline  # noqa: E402
@@ -202,8 +202,7 @@ def measure_live(seconds: float) -> dict[str, Any]:
     events: queue.Queue[ItemScanned | None] = queue.Queue()
     intake = ScanIntake(ScanningConfig(), events.put)
     frames: list[FrameReport] = []
-    live = PipelineConfig(passes=LIVE_PASSES, fallbacks_per_image=1, budget_ms=25)
-    pipeline = ScanPipeline(live, intake.accept)
+    pipeline = ScanPipeline(live_config(), intake.accept)
     scanner = CameraScanner(
         LatestFrameGrabber(camera), pipeline, on_scan=intake, on_frame=frames.append
     )

@@ -25,6 +25,8 @@ RETAIL = frozenset({EAN13, EAN8, UPCA, UPCE})
 LINEAR = frozenset({EAN13, EAN8, UPCA, UPCE, CODE128, DATABAR})
 
 Point = tuple[float, float]
+Affine = tuple[float, float, float, float, float, float]  # x' = ax + by + c, y' = dx + ey + f
+IDENTITY: Affine = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 GrayImage = NDArray[np.uint8]
 
 Accept = Callable[[str, str], "str | None"]
@@ -46,10 +48,10 @@ class Barcode:
     decoder: str
     support: float = 1.0
 
-    def scaled(self, factor: float, offset: Point = (0.0, 0.0)) -> Barcode:
-        """The same read with its box mapped back from a resized or cropped image."""
-        ox, oy = offset
-        box = tuple((x / factor + ox, y / factor + oy) for x, y in self.box)
+    def mapped(self, affine: Affine) -> Barcode:
+        """The same read with its box mapped back from a resized, turned or cropped image."""
+        a, b, c, d, e, f = affine
+        box = tuple((a * x + b * y + c, d * x + e * y + f) for x, y in self.box)
         return Barcode(self.text, self.symbology, box, self.decoder, self.support)
 
 

@@ -15,6 +15,7 @@ DEFAULT_PASSES = (
     "zxing_up2_clahe",
     "zxing_up1.5",
     "zxing_fixed",
+    "zxing_rot45",
     "pyzbar_sharp",
     "pyzbar_clahe",
     "pyzbar_up2",
@@ -111,3 +112,13 @@ class DebounceConfig(BaseModel):
         le=1000,
         description="and missing from at least this many consecutive frames",
     )
+
+
+def live_config(**overrides: object) -> PipelineConfig:
+    """The pipeline for a live camera: the fast pass plus one fallback per frame in turn."""
+    settings: dict[str, object] = {
+        "passes": LIVE_PASSES,
+        "fallbacks_per_image": 1,
+        "budget_ms": 25.0,
+    }
+    return PipelineConfig.model_validate(settings | overrides)

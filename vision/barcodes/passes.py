@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vision.barcodes.base import GrayImage
+from vision.barcodes.base import IDENTITY, Affine, GrayImage
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Preprocess:
     sharpen: float = 0.0  # unsharp-mask amount (0 = off)
     sigma: float = 2.0  # unsharp-mask blur radius in output pixels
     clahe: bool = False  # local contrast equalisation (glare, dim labels)
+    rotate: float = 0.0  # degrees; both decoders lose linear codes near 45 degrees
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ PASSES: dict[str, Pass] = {
         Pass("zxing_fixed", "zxing_cpp", binarizer="fixed_threshold"),
         Pass("zxing_sharp", "zxing_cpp", Preprocess(sharpen=1.0, sigma=2.0)),
         Pass("zxing_half", "zxing_cpp", Preprocess(scale=0.5)),
+        Pass("zxing_rot45", "zxing_cpp", Preprocess(rotate=45.0)),
+        Pass("zxing_rot45_small", "zxing_cpp", Preprocess(scale=0.7, rotate=45.0)),
+        Pass("pyzbar_rot45", "pyzbar", Preprocess(rotate=45.0)),
         Pass("pyzbar_sharp", "pyzbar", Preprocess(sharpen=1.0, sigma=2.0)),
         Pass("pyzbar_clahe", "pyzbar", Preprocess(clahe=True)),
         Pass("pyzbar_up2", "pyzbar", Preprocess(scale=2.0)),
@@ -49,19 +53,12 @@ PASSES: dict[str, Pass] = {
 }
 
 
-def prepare(gray: GrayImage, prep: Preprocess, max_pixels: int) -> tuple[GrayImage, float]:
-    """The preprocessed image and the scale factor actually applied to it."""
-    image = gray
-    factor = prep.scale
-    if factor > 1.0:
-        factor = min(factor, (max_pixels / gray.size) ** 0.5)
-    if factor < 1.0 or factor > 1.0 + 1e-3:
-        interpolation = cv2.INTER_CUBIC if factor > 1.0 else cv2.INTER_AREA
-        size = (max(8, round(gray.shape[1] * factor)), max(8, round(gray.shape[0] * factor)))
-        image = np.asarray(cv2.resize(gray, size, interpolation=interpolation), np.uint8)
-        factor = size[0] / gray.shape[1]
-    else:
-        factor = 1.0
+def prepare(gray: GrayImage, prep: Preprocess, max_pixels: int) -> tuple[GrayImage, Affine]:
+    """The preprocessed image and the affine map from its pixels back to `gray`'s."""
+    image, factor = _resize(gray, prep.scale, max_pixels)
+    back: Affine = (1 / factor, 0.0, 0.0, 0.0, 1 / factor, 0.0) if factor != 1.0 else IDENTITY
+    if prep.rotate:
+        image, back = _rotate(image, prep.rotate, back)
     if prep.clahe:
         # a CLAHE object keeps state; one per call keeps concurrent scanners apart
         clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
@@ -71,4 +68,38 @@ def prepare(gray: GrayImage, prep: Preprocess, max_pixels: int) -> tuple[GrayIma
         image = np.asarray(
             cv2.addWeighted(image, 1.0 + prep.sharpen, blurred, -prep.sharpen, 0), np.uint8
         )
-    return np.ascontiguousarray(image), factor
+    return np.ascontiguousarray(image), back
+
+
+def _resize(gray: GrayImage, scale: float, max_pixels: int) -> tuple[GrayImage, float]:
+    factor = min(scale, (max_pixels / gray.size) ** 0.5) if scale > 1.0 else scale
+    if abs(factor - 1.0) < 1e-3:
+        return gray, 1.0
+    interpolation = cv2.INTER_CUBIC if factor > 1.0 else cv2.INTER_AREA
+    size = (max(8, round(gray.shape[1] * factor)), max(8, round(gray.shape[0] * factor)))
+    image = np.asarray(cv2.resize(gray, size, interpolation=interpolation), np.uint8)
+    return image, size[0] / gray.shape[1]
+
+
+def _rotate(image: GrayImage, degrees: float, back: Affine) -> tuple[GrayImage, Affine]:
+    """Turn about the centre onto a canvas that holds all of it; compose the way back."""
+    h, w = image.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos) + 1, int(h * cos + w * sin) + 1
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    turned = cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    inverse = cv2.invertAffineTransform(m)
+    a, b, c, d, e, f = back
+    ia, ib, ic = inverse[0]
+    id_, ie, if_ = inverse[1]
+    composed: Affine = (
+        float(a * ia + b * id_),
+        float(a * ib + b * ie),
+        float(a * ic + b * if_ + c),
+        float(d * ia + e * id_),
+        float(d * ib + e * ie),
+        float(d * ic + e * if_ + f),
+    )
+    return np.asarray(turned, np.uint8), composed

@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from vision.barcodes.base import Accept, Decoder, GrayImage
+from vision.barcodes.base import IDENTITY, Accept, Affine, Decoder, GrayImage
 from vision.barcodes.config import PipelineConfig
 from vision.barcodes.decoders import build_decoder
 from vision.barcodes.evidence import Detection, Evidence
@@ -59,7 +59,7 @@ class ScanPipeline:
         gray = as_gray(image)
         cfg = self.config
         evidence = evidence or Evidence(cfg.strong_support, cfg.margin)
-        prepared: dict[Preprocess, tuple[GrayImage, float]] = {}
+        prepared: dict[Preprocess, tuple[GrayImage, Affine]] = {}
         ran: list[str] = []
         rejected = errors = 0
         for p in self._plan():
@@ -68,7 +68,7 @@ class ScanPipeline:
             ran.append(p.name)
             if p.prep not in prepared:
                 prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels)
-            img, factor = prepared[p.prep]
+            img, back = prepared[p.prep]
             try:
                 reads = self._decoder(p).decode(img)
             except Exception as e:  # a decoder bug must not take the camera worker down
@@ -80,8 +80,10 @@ class ScanPipeline:
                 if key is None:
                     rejected += 1
                     continue
-                evidence.add(p.name, key, read.scaled(factor) if factor != 1.0 else read)
-            if evidence.settled():
+                evidence.add(p.name, key, read if back == IDENTITY else read.mapped(back))
+            # a still image stops at the first settled answer; a live frame runs its share of
+            # fallbacks anyway, so a second code that needs one is not starved by the first
+            if not cfg.fallbacks_per_image and evidence.settled():
                 break
         elapsed = (time.perf_counter() - started) * 1000
         return ScanResult(

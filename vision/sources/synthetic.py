@@ -28,6 +28,7 @@ class _Pose:
     """Where a code sits in the picture while it is held up; it shakes a little each frame."""
 
     center: NDArray[np.float64]
+    anchor: NDArray[np.float64]  # where the hand holds it; shaking stays near here
     angle: float
     module_px: float
     corners: NDArray[np.float64]  # perspective offsets, share of the label size
@@ -111,8 +112,8 @@ class SyntheticCamera(SourceBase):
     def render(self, view: tuple[str, ...]) -> Image:
         """One BGR frame showing `view`."""
         frame = self._background.copy()
-        for text in view:
-            pose = self._poses.get(text) or self._new_pose(len(self._poses))
+        for slot, text in enumerate(view):
+            pose = self._poses.get(text) or self._new_pose(slot, len(view), self._labels[text])
             self._poses[text] = self._shake(pose)
             self._draw(frame, self._labels[text], self._poses[text])
         for text in [t for t in self._poses if t not in view]:
@@ -121,18 +122,26 @@ class SyntheticCamera(SourceBase):
         frame = np.asarray(cv2.add(frame, noise[0]), np.uint8)
         return np.asarray(cv2.subtract(frame, noise[1]), np.uint8)
 
-    def _new_pose(self, slot: int) -> _Pose:
+    def _new_pose(self, slot: int, count: int, label: Image) -> _Pose:
+        """Codes shown together each get their own column, so none hides another."""
         cfg, rng = self.config, self._rng
-        w, h = cfg.width, cfg.height
-        center = np.array([w * (0.35 + 0.3 * rng.random()), h * (0.35 + 0.3 * rng.random())])
-        center[0] = (center[0] + slot * w * 0.3) % (w * 0.8) + w * 0.1
+        column = cfg.width / count
+        center = np.array(
+            [column * (slot + 0.5 + rng.uniform(-0.05, 0.05)), cfg.height * rng.uniform(0.4, 0.6)]
+        )
+        modules_wide, modules_high = (
+            label.shape[1] / _LABEL_MODULE_PX,
+            label.shape[0] / _LABEL_MODULE_PX,
+        )
+        fits = min(0.75 * column / modules_wide, 0.75 * cfg.height / modules_high)
         glare = None
         if rng.random() < cfg.glare:
             glare = (float(rng.uniform(-0.4, 0.4)), float(rng.uniform(-0.4, 0.4)))
         return _Pose(
             center=center,
+            anchor=center.copy(),
             angle=float(rng.uniform(-cfg.tilt_deg, cfg.tilt_deg)),
-            module_px=float(rng.uniform(*cfg.module_px)),
+            module_px=min(float(rng.uniform(*cfg.module_px)), fits),
             corners=rng.uniform(-cfg.perspective, cfg.perspective, size=(4, 2)),
             blur=float(rng.uniform(0, cfg.blur_px)),
             gain=float(rng.uniform(0.75, 1.0)),
@@ -141,7 +150,7 @@ class SyntheticCamera(SourceBase):
 
     def _shake(self, pose: _Pose) -> _Pose:
         step = self._rng.normal(0, self.config.jitter_px, size=2)
-        pose.center = pose.center + step
+        pose.center = pose.center + step - 0.2 * (pose.center - pose.anchor)
         pose.angle += float(self._rng.normal(0, 0.5))
         return pose
 
