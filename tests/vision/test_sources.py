@@ -64,9 +64,7 @@ class TestCameraUnplug:
         device = tmp_path / "video-cam"
         device.symlink_to(clip)
         events: list[SourceEvent] = []
-        config = CameraConfig(
-            device=str(device), failures_before_fault=2, reconnect_initial_s=0.02
-        )
+        config = CameraConfig(device=str(device), failures_before_fault=2, reconnect_initial_s=0.02)
         camera = OpenCVCamera(config, on_event=events.append)
         grabber = LatestFrameGrabber(camera)
         grabber.start()
