@@ -1,4 +1,8 @@
-"""`kiosk scan`: decode barcodes in image and video files with the kiosk's scanning pipeline."""
+"""`kiosk scan`: decode barcodes in image and video files with the kiosk's scanning pipeline.
+
+Only click is imported at the top (the CLI convention); OpenCV and the decoders load when the
+command runs.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,17 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kiosk.adapters.scanning import Accept, ScanningConfig, build_accept
-from kiosk.checkout.gs1 import RETAIL_SYMBOLOGIES, Symbology
-from vision.barcodes.base import ImageError
-from vision.barcodes.config import PipelineConfig
-from vision.barcodes.debounce import Debouncer
-from vision.barcodes.evidence import Detection, FrameWindow
-from vision.barcodes.images import read_image
-from vision.barcodes.pipeline import ScanPipeline
-from vision.sources.config import VideoConfig
-from vision.sources.replay import IMAGE_SUFFIXES, SourceOpenError, VideoFileSource
+if TYPE_CHECKING:
+    from vision.barcodes.evidence import Detection
+    from vision.barcodes.pipeline import ScanPipeline
 
+SYMBOLOGY_CHOICES = ("ean13", "ean8", "upca", "upce", "code128", "qr", "datamatrix", "databar")
+RETAIL = frozenset({"ean13", "ean8", "upca", "upce"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg"})
 
 
@@ -37,7 +37,7 @@ class FileReport:
 
 def _code(d: Detection, frame: int | None = None) -> dict[str, Any]:
     sym = d.barcode.symbology
-    retail = sym in {s.value for s in RETAIL_SYMBOLOGIES}
+    retail = sym in RETAIL
     entry: dict[str, Any] = {
         "text": d.barcode.text,
         "symbology": sym,
@@ -50,6 +50,9 @@ def _code(d: Detection, frame: int | None = None) -> dict[str, Any]:
 
 
 def _scan_image(path: Path, pipeline: ScanPipeline) -> FileReport:
+    from vision.barcodes.base import ImageError
+    from vision.barcodes.images import read_image
+
     report = FileReport(str(path), "image", frames=1)
     started = time.perf_counter()
     try:
@@ -66,6 +69,11 @@ def _scan_image(path: Path, pipeline: ScanPipeline) -> FileReport:
 
 def _scan_video(path: Path, pipeline: ScanPipeline) -> FileReport:
     """Every frame, with evidence over frames and debounce: each appearance of a code once."""
+    from vision.barcodes.debounce import Debouncer
+    from vision.barcodes.evidence import FrameWindow
+    from vision.sources.config import VideoConfig
+    from vision.sources.replay import SourceOpenError, VideoFileSource
+
     report = FileReport(str(path), "video")
     source = VideoFileSource(VideoConfig(path=path, fps=0))
     started = time.perf_counter()
@@ -127,7 +135,7 @@ def _print_text(report: FileReport) -> None:
     "--symbology",
     "symbologies",
     multiple=True,
-    type=click.Choice([s.value for s in Symbology if s != Symbology.UNKNOWN]),
+    type=click.Choice(SYMBOLOGY_CHOICES),
     help="Only these symbologies (repeat the option); default: retail codes, Code 128 and QR.",
 )
 @click.option(
@@ -141,10 +149,15 @@ def scan(
     Prints each file's codes with text, GTIN, symbology and box, and the time taken.
     Exits with status 1 when a file could not be read.
     """
+    from kiosk.adapters.scanning import ScanningConfig, build_accept
+    from kiosk.checkout.gs1 import Symbology
+    from vision.barcodes.config import PipelineConfig
+    from vision.barcodes.pipeline import ScanPipeline
+
     scanning = ScanningConfig()
     if symbologies:
         scanning = ScanningConfig(symbologies=tuple(Symbology(s) for s in symbologies))
-    accept: Accept = build_accept(scanning)
+    accept = build_accept(scanning)
     options: dict[str, Any] = {"symbologies": tuple(s.value for s in scanning.symbologies)}
     if budget_ms is not None:
         options["budget_ms"] = budget_ms

@@ -29,26 +29,44 @@ class Pass:
     binarizer: str = "local_average"  # zxing-cpp only
 
 
+# Sharpening runs only on upscaled images: at the camera's own resolution, with modules one or
+# two pixels wide, an unsharp mask invents edges and zxing-cpp then reads another valid number
+# (seen on rendered UPC-A). Names say decoder, scale, then treatment.
 PASSES: dict[str, Pass] = {
     p.name: p
     for p in (
         Pass("zxing", "zxing_cpp"),
-        Pass("pyzbar", "pyzbar"),
-        Pass("zxing_up2_sharp", "zxing_cpp", Preprocess(scale=2.0, sharpen=1.5, sigma=3.0)),
         Pass("zxing_clahe", "zxing_cpp", Preprocess(clahe=True)),
-        Pass("zxing_up2_clahe", "zxing_cpp", Preprocess(scale=2.0, clahe=True)),
+        Pass("zxing_clahe_hist", "zxing_cpp", Preprocess(clahe=True), "global_histogram"),
+        Pass("zxing_clahe_fixed", "zxing_cpp", Preprocess(clahe=True), "fixed_threshold"),
         Pass("zxing_up1.5", "zxing_cpp", Preprocess(scale=1.5)),
+        Pass("zxing_up1.5_clahe", "zxing_cpp", Preprocess(scale=1.5, clahe=True)),
+        Pass(
+            "zxing_up1.5_clahe_sharp",
+            "zxing_cpp",
+            Preprocess(scale=1.5, clahe=True, sharpen=1.0, sigma=1.5),
+        ),
+        Pass(
+            "zxing_up1.5_clahe_sharp4",
+            "zxing_cpp",
+            Preprocess(scale=1.5, clahe=True, sharpen=4.0, sigma=1.5),
+        ),
         Pass("zxing_up2", "zxing_cpp", Preprocess(scale=2.0)),
-        Pass("zxing_fixed", "zxing_cpp", binarizer="fixed_threshold"),
-        Pass("zxing_sharp", "zxing_cpp", Preprocess(sharpen=1.0, sigma=2.0)),
+        Pass("zxing_up2_hist", "zxing_cpp", Preprocess(scale=2.0), "global_histogram"),
+        Pass("zxing_up2_sharp", "zxing_cpp", Preprocess(scale=2.0, sharpen=1.5, sigma=3.0)),
+        Pass(
+            "zxing_up2_clahe_sharp",
+            "zxing_cpp",
+            Preprocess(scale=2.0, clahe=True, sharpen=2.0, sigma=2.0),
+        ),
         Pass("zxing_half", "zxing_cpp", Preprocess(scale=0.5)),
         Pass("zxing_rot45", "zxing_cpp", Preprocess(rotate=45.0)),
-        Pass("zxing_rot45_small", "zxing_cpp", Preprocess(scale=0.7, rotate=45.0)),
-        Pass("pyzbar_rot45", "pyzbar", Preprocess(rotate=45.0)),
-        Pass("pyzbar_sharp", "pyzbar", Preprocess(sharpen=1.0, sigma=2.0)),
-        Pass("pyzbar_clahe", "pyzbar", Preprocess(clahe=True)),
-        Pass("pyzbar_up2", "pyzbar", Preprocess(scale=2.0)),
+        Pass("pyzbar", "pyzbar"),
         Pass("pyzbar_half", "pyzbar", Preprocess(scale=0.5)),
+        Pass("pyzbar_clahe", "pyzbar", Preprocess(clahe=True)),
+        Pass("pyzbar_up1.5_clahe", "pyzbar", Preprocess(scale=1.5, clahe=True)),
+        Pass("pyzbar_up2", "pyzbar", Preprocess(scale=2.0)),
+        Pass("pyzbar_rot45", "pyzbar", Preprocess(rotate=45.0)),
     )
 }
 

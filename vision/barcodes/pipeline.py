@@ -6,7 +6,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-from vision.barcodes.base import IDENTITY, Accept, Affine, Decoder, GrayImage
+import cv2
+import numpy as np
+
+from vision.barcodes.base import IDENTITY, Accept, Affine, Barcode, Decoder, GrayImage
 from vision.barcodes.config import PipelineConfig
 from vision.barcodes.decoders import build_decoder
 from vision.barcodes.evidence import Detection, Evidence
@@ -58,7 +61,9 @@ class ScanPipeline:
         started = time.perf_counter()
         gray = as_gray(image)
         cfg = self.config
-        evidence = evidence or Evidence(cfg.strong_support, cfg.margin)
+        evidence = evidence or Evidence(
+            cfg.strong_support, cfg.margin, cfg.cross_margin, cfg.cross_veto
+        )
         prepared: dict[Preprocess, tuple[GrayImage, Affine]] = {}
         ran: list[str] = []
         rejected = errors = 0
@@ -81,6 +86,9 @@ class ScanPipeline:
                     rejected += 1
                     continue
                 evidence.add(p.name, key, read if back == IDENTITY else read.mapped(back))
+            if cfg.verify:
+                for read in evidence.to_verify():
+                    errors += self._verify(gray, read, evidence)
             # a still image stops at the first settled answer; a live frame runs its share of
             # fallbacks anyway, so a second code that needs one is not starved by the first
             if not cfg.fallbacks_per_image and evidence.settled():
@@ -94,6 +102,22 @@ class ScanPipeline:
             rejected,
             errors,
         )
+
+    def _verify(self, gray: GrayImage, read: Barcode, evidence: Evidence) -> int:
+        """Read the code's region with the other decoder; a different number there blocks it.
+        Returns 1 if the decoder failed."""
+        other = "pyzbar" if read.decoder == "zxing_cpp" else "zxing_cpp"
+        crop, back = _region(gray, read)
+        try:
+            reads = self._decoder(Pass(f"verify_{other}", other)).decode(crop)
+        except Exception as e:
+            self._log_failure(f"verify_{other}", e)
+            return 1
+        for r in reads:
+            key = self.accept(r.text, r.symbology)
+            if key is not None:
+                evidence.add(f"verify_{other}", key, r.mapped(back))
+        return 0
 
     def _plan(self) -> list[Pass]:
         """The first pass, then the fallbacks for this image."""
@@ -110,3 +134,19 @@ class ScanPipeline:
         if name not in self._failed_once:
             self._failed_once.add(name)
             logger.warning("decoding pass %s failed (%s); later failures are counted", name, error)
+
+
+def _region(gray: GrayImage, read: Barcode) -> tuple[GrayImage, Affine]:
+    """The code's surroundings, enlarged when small, and the map back to `gray`."""
+    xs = [p[0] for p in read.box]
+    ys = [p[1] for p in read.box]
+    grow = 0.25 * max(max(xs) - min(xs), max(ys) - min(ys)) + 10
+    height, width = gray.shape
+    x0, y0 = max(0, int(min(xs) - grow)), max(0, int(min(ys) - grow))
+    x1, y1 = min(width, int(max(xs) + grow) + 1), min(height, int(max(ys) + grow) + 1)
+    crop = gray[y0:y1, x0:x1]
+    factor = min(2.0, 240 / max(crop.shape)) if max(crop.shape) < 240 else 1.0
+    if factor > 1.0:
+        size = (round(crop.shape[1] * factor), round(crop.shape[0] * factor))
+        crop = np.asarray(cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC), np.uint8)
+    return np.ascontiguousarray(crop), (1 / factor, 0.0, float(x0), 0.0, 1 / factor, float(y0))

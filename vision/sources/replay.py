@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,16 @@ class SourceOpenError(RuntimeError):
 
 
 class VideoFileSource(SourceBase):
+    """Frames carry the recording's own timeline (opening time + frame index / the file's
+    frame rate), so a replay is judged as it was recorded however fast it is decoded."""
+
     def __init__(self, config: VideoConfig, *, on_event: EventSink | None = None) -> None:
         super().__init__(f"video:{config.path.name}", on_event)
         self.config = config
         self._cap: Any = None
         self.fps = 0.0
+        self._file_fps = 30.0
+        self._opened_at = 0.0
 
     def open(self) -> None:
         path = self.config.path
@@ -36,7 +42,9 @@ class VideoFileSource(SourceBase):
         if not cap.isOpened():
             raise SourceOpenError(f"{path} is not a video OpenCV can read")
         file_fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        self._file_fps = file_fps if 1.0 <= file_fps <= 1000.0 else 30.0
         self.fps = self.config.fps if self.config.fps is not None else file_fps
+        self._opened_at = time.monotonic()
         self._cap = cap
         self._closing.clear()
         self._set_state(SourceState.RUNNING)
@@ -45,7 +53,9 @@ class VideoFileSource(SourceBase):
         while self._cap is not None and self._pace(self.fps):
             ok, image = self._cap.read()
             if ok and isinstance(image, np.ndarray):
-                return self._frame(image)
+                self._number += 1
+                at = self._opened_at + (self._number - 1) / self._file_fps
+                return Frame(np.asarray(image, np.uint8), at, self._number, self.name)
             if not self.config.loop or self._number == 0:
                 break
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
