@@ -107,7 +107,8 @@ def test_replayed_video_frame_by_frame_without_dropping(tmp_path: Path, accept: 
     for n, view in enumerate(shown, start=1):
         for text in view:
             firsts.setdefault((text, view), n)
-    assert [s.text for s in scans] == [SODA, SODA, GUM]
+    assert scans[0].text == SODA
+    assert sorted(s.text for s in scans[1:]) == sorted([SODA, GUM])
     assert scans[0].frame - 11 < 5  # seen within a few frames of being held up
-    assert scans[1].frame > 75  # and again only after it was taken away and shown again
+    assert min(s.frame for s in scans[1:]) > 75  # again only after it left and came back
     assert np.all(np.diff([s.frame for s in scans]) >= 0)

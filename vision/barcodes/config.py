@@ -59,6 +59,15 @@ class PipelineConfig(BaseModel):
             "where the previous image stopped (a live camera spreads them over frames)"
         ),
     )
+    settled_fallback_every: int = Field(
+        default=4,
+        ge=1,
+        le=100,
+        description=(
+            "live frames whose first pass read everything run their fallback only every Nth "
+            "frame (a second code that needs one is still found within N frames)"
+        ),
+    )
     max_pixels: int = Field(
         default=2_000_000,
         ge=10_000,

@@ -155,15 +155,16 @@ class Evidence:
             if not self._believed(c)
         ]
 
-    def to_verify(self) -> list[Barcode]:
-        """Believed EAN/UPC codes that only one decoder has read and nobody has checked."""
+    def to_verify(self) -> list[tuple[str, Barcode]]:
+        """(key, best read) of believed EAN/UPC codes only one decoder has read, not yet
+        checked by the other."""
         due = []
         for cand in self._candidates:
             if cand.verified or cand.best.symbology not in RETAIL or len(cand.decoders()) > 1:
                 continue
             if self._believed(cand):
                 cand.verified = True
-                due.append(cand.best)
+                due.append((cand.key, cand.best))
         return due
 
     @property

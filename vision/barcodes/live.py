@@ -57,7 +57,7 @@ class CameraScanner:
         on_scan: Callable[[ScanRecord], None],
         on_frame: Callable[[FrameReport], None] | None = None,
         debouncer: Debouncer | None = None,
-        confirm_frames: int = 3,
+        confirm_frames: int = 5,
     ) -> None:
         self.grabber = grabber
         self.pipeline = pipeline
@@ -80,7 +80,9 @@ class CameraScanner:
         detections = list(result.detections) if result else []
         undecided = list(result.undecided) if result else []
         seen = {d.key for d in detections}
-        detections += [d for d in self.window.add(frame.number, undecided) if d.key not in seen]
+        for d in self.window.add(frame.number, undecided):
+            if d.key not in seen and self.pipeline.cross_check(frame.image, d):
+                detections.append(d)
         by_key = {d.key: d for d in detections}
         new = tuple(
             ScanRecord(

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-from vision.barcodes.base import IDENTITY, Accept, Affine, Barcode, Decoder, GrayImage
+from vision.barcodes.base import (
+    IDENTITY,
+    RETAIL,
+    Accept,
+    Affine,
+    Barcode,
+    Decoder,
+    GrayImage,
+)
 from vision.barcodes.config import PipelineConfig
 from vision.barcodes.decoders import build_decoder
 from vision.barcodes.evidence import Detection, Evidence
@@ -45,6 +53,8 @@ class ScanPipeline:
             self._decoder(p)  # fail at start, not on the first frame, when a library is missing
         self._failed_once: set[str] = set()
         self._next_fallback = 0
+        self._calls = 0
+        self._verified_at: dict[str, int] = {}  # live: key -> call when it last passed
 
     def _decoder(self, p: Pass) -> Decoder:
         slot = (p.decoder, p.binarizer)
@@ -67,9 +77,13 @@ class ScanPipeline:
         prepared: dict[Preprocess, tuple[GrayImage, Affine]] = {}
         ran: list[str] = []
         rejected = errors = 0
+        self._calls += 1
+        live = cfg.fallbacks_per_image > 0
         for p in self._plan():
             if ran and (time.perf_counter() - started) * 1000 > cfg.budget_ms:
                 break
+            if ran and live and evidence.settled() and self._calls % cfg.settled_fallback_every:
+                break  # everything in view is read; look harder only every few frames
             ran.append(p.name)
             if p.prep not in prepared:
                 prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels)
@@ -87,8 +101,12 @@ class ScanPipeline:
                     continue
                 evidence.add(p.name, key, read if back == IDENTITY else read.mapped(back))
             if cfg.verify:
-                for read in evidence.to_verify():
+                for key, read in evidence.to_verify():
+                    if live and self._calls - self._verified_at.get(key, -99) <= 30:
+                        continue  # the same code, checked a moment ago in an earlier frame
                     errors += self._verify(gray, read, evidence)
+                    if live and key in {d.key for d in evidence.accepted()}:
+                        self._verified_at[key] = self._calls
             # a still image stops at the first settled answer; a live frame runs its share of
             # fallbacks anyway, so a second code that needs one is not starved by the first
             if not cfg.fallbacks_per_image and evidence.settled():
@@ -102,6 +120,23 @@ class ScanPipeline:
             rejected,
             errors,
         )
+
+    def cross_check(self, image: object, detection: Detection) -> bool:
+        """False when the other decoder reads a different EAN/UPC where `detection` is (for
+        codes believed from evidence gathered over several frames)."""
+        cfg = self.config
+        if not cfg.verify or detection.barcode.symbology not in RETAIL:
+            return True
+        if self._calls - self._verified_at.get(detection.key, -99) <= 30:
+            return True
+        evidence = Evidence(cfg.strong_support, cfg.margin, cfg.cross_margin, cfg.cross_veto)
+        believed = replace(detection.barcode, support=1.0)
+        evidence.add("frames", detection.key, believed)
+        self._verify(as_gray(image), believed, evidence)
+        ok = detection.key in {d.key for d in evidence.accepted()}
+        if ok:
+            self._verified_at[detection.key] = self._calls
+        return ok
 
     def _verify(self, gray: GrayImage, read: Barcode, evidence: Evidence) -> int:
         """Read the code's region with the other decoder; a different number there blocks it.

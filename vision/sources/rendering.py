@@ -74,18 +74,20 @@ def qr_modules(text: str) -> NDArray[np.bool_]:
     return np.array(qr.get_matrix(), dtype=bool)
 
 
-def render_code(text: str, symbology: str, module_px: int = 3, quiet: int = 10) -> Image:
+def render_code(text: str, symbology: str, module_px: int = 3, quiet: int | None = None) -> Image:
     """A grey label with the code on white: `module_px` pixels per module, `quiet` modules of
-    margin. Linear codes get the height of a full-size EAN (about 0.7 of their width)."""
+    margin (the standard's: 10 for linear codes, 4 for QR). Linear codes get the height of a
+    full-size EAN (about 0.7 of their width)."""
     if module_px < 1:
         raise ValueError("module_px must be at least 1")
     if symbology == "qr":
         matrix = qr_modules(text)
-        quiet = max(quiet, 4)
+        quiet = 4 if quiet is None else quiet
         dark = np.pad(matrix, quiet, constant_values=False)
         label = np.where(dark, 0, 255).astype(np.uint8)
         return np.kron(label, np.ones((module_px, module_px), dtype=np.uint8))
     modules = linear_modules(text, symbology)
+    quiet = 10 if quiet is None else quiet
     row = np.array([0 if m == "1" else 255 for m in modules], dtype=np.uint8)
     row = np.pad(row, quiet, constant_values=255)
     height = max(10, int(len(modules) * 0.7)) + 2 * quiet

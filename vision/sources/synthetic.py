@@ -41,9 +41,15 @@ class SyntheticCamera(SourceBase):
     def __init__(self, config: SyntheticConfig, *, on_event: EventSink | None = None) -> None:
         super().__init__("synthetic", on_event)
         self.config = config
-        self._rng = np.random.default_rng(config.seed)
+        self._rng = np.random.default_rng(config.seed)  # background, noise, shake
+        self._presentations = 0  # poses come from (seed, presentation): timing cannot move them
+        # QR coupons and member cards print (or show on a phone) with modules about twice as
+        # wide as a retail barcode's bars
         self._labels = {
-            c.text: render_code(c.text, c.symbology, _LABEL_MODULE_PX) for c in config.codes
+            c.text: render_code(
+                c.text, c.symbology, _LABEL_MODULE_PX * (2 if c.symbology == "qr" else 1)
+            )
+            for c in config.codes
         }
         self._background = self._make_background()
         self._noise = self._make_noise()
@@ -124,7 +130,9 @@ class SyntheticCamera(SourceBase):
 
     def _new_pose(self, slot: int, count: int, label: Image) -> _Pose:
         """Codes shown together each get their own column, so none hides another."""
-        cfg, rng = self.config, self._rng
+        cfg = self.config
+        self._presentations += 1
+        rng = np.random.default_rng((cfg.seed, self._presentations))
         column = cfg.width / count
         center = np.array(
             [column * (slot + 0.5 + rng.uniform(-0.05, 0.05)), cfg.height * rng.uniform(0.4, 0.6)]
@@ -220,5 +228,5 @@ def _glare_blob(size: int) -> NDArray[np.float32]:
     """A soft bright spot, as a lamp reflected in a glossy wrapper."""
     ax = np.linspace(-1, 1, max(size, 8), dtype=np.float32)
     r2 = ax[None, :] ** 2 + ax[:, None] ** 2
-    blob: NDArray[np.float32] = (np.exp(-r2 * 3.0) * 230).astype(np.float32)
+    blob: NDArray[np.float32] = (np.exp(-r2 * 3.0) * 190).astype(np.float32)
     return blob

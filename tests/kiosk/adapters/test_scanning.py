@@ -171,7 +171,7 @@ def test_camera_scans_reach_the_cart_once_per_presentation(machine: CheckoutMach
         SyntheticCode(text="COUPON:SPRING-10", symbology="qr"),
     )
     camera = SyntheticCamera(
-        SyntheticConfig(width=640, height=480, fps=30, seed=4, codes=codes, tilt_deg=10)
+        SyntheticConfig(width=640, height=480, fps=30, seed=6, codes=codes, tilt_deg=10)
     )
     events: list[ItemScanned] = []
     lock = threading.Lock()
