@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from devices.scanners.config import SerialScannerConfig, WedgeConfig
 from kiosk.checkout.events import ItemScanned, ScanSource
 from kiosk.checkout.gs1 import RETAIL_SYMBOLOGIES, GtinError, Symbology, to_gtin14
+from vision.barcodes.config import DebounceConfig, PipelineConfig, live_config
+from vision.sources.config import SourceConfig
+
+if TYPE_CHECKING:
+    from vision.barcodes.live import CameraScanner, FrameReport
+    from vision.sources.base import SourceEvent
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +49,7 @@ class ScanRecordLike(Protocol):
 
 
 class ScanningConfig(BaseModel):
-    """Which symbologies the kiosk takes from any scanner."""
+    """The `[scanning]` settings: which codes the kiosk takes, and from which scanners."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -65,6 +72,25 @@ class ScanningConfig(BaseModel):
             "scanners without AIM prefixes); they are still checked as GTINs when all digits"
         ),
     )
+    camera: SourceConfig | None = Field(
+        default=None, description="the scanning camera (camera, video, folder or synthetic)"
+    )
+    pipeline: PipelineConfig = Field(
+        default_factory=live_config, description="decoding passes and budget for camera frames"
+    )
+    debounce: DebounceConfig = Field(
+        default_factory=DebounceConfig, description="when a code held in view counts again"
+    )
+    serial: SerialScannerConfig | None = Field(default=None, description="a serial scanner")
+    wedge: WedgeConfig | None = Field(default=None, description="a keyboard-wedge scanner")
+
+    @field_validator("pipeline", mode="before")
+    @classmethod
+    def _live_defaults(cls, value: object) -> object:
+        """Keys given in the file override the live-camera defaults, not the still-image ones."""
+        if isinstance(value, dict):
+            return live_config(**value)
+        return value
 
 
 def build_accept(config: ScanningConfig) -> Accept:
@@ -156,3 +182,36 @@ class ScanIntake:
             logger.debug("refused %s scan %r (%s)", record.source, record.text, record.symbology)
             return
         self.sink(event)
+
+
+def build_camera_scanner(
+    config: ScanningConfig,
+    intake: ScanIntake,
+    *,
+    on_frame: Callable[[FrameReport], None] | None = None,
+    on_event: Callable[[SourceEvent], None] | None = None,
+) -> CameraScanner | None:
+    """The camera scanner of `config` feeding `intake` (None without a camera); not started.
+
+    The decoders look only for allowed symbologies (fewer formats is faster).
+    """
+    from vision.barcodes.debounce import Debouncer
+    from vision.barcodes.live import CameraScanner
+    from vision.barcodes.pipeline import ScanPipeline
+    from vision.sources import LatestFrameGrabber, build_source
+
+    if config.camera is None:
+        return None
+    wanted = {s.value for s in config.symbologies if s != Symbology.UNKNOWN}
+    readable = tuple(s for s in config.pipeline.symbologies if s in wanted) or tuple(wanted)
+    pipeline_config = PipelineConfig.model_validate(
+        config.pipeline.model_dump() | {"symbologies": readable}
+    )
+    grabber = LatestFrameGrabber(build_source(config.camera, on_event))
+    return CameraScanner(
+        grabber,
+        ScanPipeline(pipeline_config, intake.accept),
+        on_scan=intake,
+        on_frame=on_frame,
+        debouncer=Debouncer(config.debounce),
+    )

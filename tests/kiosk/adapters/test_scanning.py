@@ -12,7 +12,13 @@ import pytest
 from devices.scanners import ScannerSimulator, SerialScanner, SerialScannerConfig, WedgeDecoder
 from devices.scanners import base as device_base
 from devices.scanners.base import ScanRecord as DeviceScan
-from kiosk.adapters.scanning import ScanIntake, ScanningConfig, build_accept, to_event
+from kiosk.adapters.scanning import (
+    ScanIntake,
+    ScanningConfig,
+    build_accept,
+    build_camera_scanner,
+    to_event,
+)
 from kiosk.checkout import effects as fx
 from kiosk.checkout.catalog import Catalog, Currency, Product
 from kiosk.checkout.events import ItemScanned, ScanSource
@@ -20,11 +26,7 @@ from kiosk.checkout.gs1 import Symbology
 from kiosk.checkout.rules import Coupon, CouponKind, PricingRules
 from kiosk.checkout.session import Checkout, CheckoutContext, CheckoutMachine
 from vision.barcodes.config import live_config
-from vision.barcodes.live import CameraScanner
 from vision.barcodes.live import ScanRecord as CameraScan
-from vision.barcodes.pipeline import ScanPipeline
-from vision.sources.config import SyntheticCode, SyntheticConfig
-from vision.sources.grabber import LatestFrameGrabber
 from vision.sources.synthetic import SyntheticCamera
 
 SODA = "5901234123457"
@@ -166,12 +168,21 @@ def test_coupon_and_member_qr_codes_reach_the_session_as_such(machine: CheckoutM
 
 def test_camera_scans_reach_the_cart_once_per_presentation(machine: CheckoutMachine) -> None:
     """Synthetic camera -> grabber -> pipeline -> debounce -> intake -> session."""
-    codes = (
-        SyntheticCode(text=SODA, symbology="ean13"),
-        SyntheticCode(text="COUPON:SPRING-10", symbology="qr"),
-    )
-    camera = SyntheticCamera(
-        SyntheticConfig(width=640, height=480, fps=30, seed=6, codes=codes, tilt_deg=10)
+    config = ScanningConfig.model_validate(
+        {
+            "camera": {
+                "type": "synthetic",
+                "width": 640,
+                "height": 480,
+                "seed": 6,
+                "tilt_deg": 10,
+                "codes": [
+                    {"text": SODA, "symbology": "ean13"},
+                    {"text": "COUPON:SPRING-10", "symbology": "qr"},
+                ],
+            },
+            "pipeline": {"budget_ms": 30},
+        }
     )
     events: list[ItemScanned] = []
     lock = threading.Lock()
@@ -180,10 +191,12 @@ def test_camera_scans_reach_the_cart_once_per_presentation(machine: CheckoutMach
         with lock:
             events.append(event)
 
-    intake = ScanIntake(ScanningConfig(), sink)
-    scanner = CameraScanner(
-        LatestFrameGrabber(camera), ScanPipeline(live_config(), intake.accept), on_scan=intake
-    )
+    intake = ScanIntake(config, sink)
+    scanner = build_camera_scanner(config, intake)
+    assert scanner is not None
+    assert scanner.pipeline.config.passes == live_config().passes  # file keys override these
+    camera = scanner.grabber.source
+    assert isinstance(camera, SyntheticCamera)
     scanner.start()
     try:
         for view in ((SODA,), (), (SODA, "COUPON:SPRING-10"), ()):
@@ -240,3 +253,17 @@ def test_wedge_scans_reach_the_session(machine: CheckoutMachine) -> None:
     state, _ = run(machine, events)
     assert [ln.gtin for ln in state.active_lines] == ["05901234123457"]
     assert events[0].source == ScanSource.WEDGE
+
+
+def test_scanning_config_names_bad_keys_and_has_no_camera_by_default() -> None:
+    assert build_camera_scanner(ScanningConfig(), ScanIntake(ScanningConfig(), print)) is None
+    with pytest.raises(ValueError, match="pipeline.budgt_ms"):
+        ScanningConfig.model_validate({"pipeline": {"budgt_ms": 25}})
+    with pytest.raises(ValueError, match="camera"):
+        ScanningConfig.model_validate({"camera": {"type": "webcam"}})
+    config = ScanningConfig.model_validate(
+        {"serial": {"port": "/dev/ttyACM0"}, "wedge": {"max_key_gap_s": 0.03}}
+    )
+    assert config.serial is not None
+    assert config.serial.aim_prefix
+    assert config.wedge is not None
