@@ -18,6 +18,7 @@ from kiosk.checkout.bagging import BaggingRules
 from kiosk.checkout.catalog import Currency
 from kiosk.checkout.codes import CodeRules
 from kiosk.checkout.rules import LoyaltyRules, PricingRules, TaxRules
+from kiosk.adapters.scanning import ScanningConfig
 from kiosk.checkout.session import SessionSettings
 from kiosk.members.config import FacePayConfig
 from kiosk.payments.config import PaymentsConfig
@@ -98,6 +99,7 @@ class KioskConfig(BaseModel):
     staff: StaffSection = Field(default_factory=StaffSection)
     face_pay: FacePayConfig = Field(default_factory=FacePayConfig)
     faces: FacesConfig = Field(default_factory=FacesConfig)
+    scanning: ScanningConfig = Field(default_factory=ScanningConfig)
 
 
 class ConfigError(Exception):

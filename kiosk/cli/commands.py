@@ -15,6 +15,7 @@ from kiosk.cli.demo_cmd import demo
 from kiosk.cli.faces import faces
 from kiosk.cli.members_cmd import members_group
 from kiosk.cli.sales_cmd import sales_group
+from kiosk.cli.scan import scan
 from kiosk.cli.simulate_cmd import simulate
 from kiosk.cli.staff_cmd import staff_group
 
@@ -26,6 +27,7 @@ COMMANDS: list[click.Command] = [
     sales_group,
     members_group,
     faces,
+    scan,
     simulate,
     demo,
 ]

@@ -1,0 +1,155 @@
+"""Configuration of the scanning pipeline and of debouncing."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from vision.barcodes.base import SYMBOLOGIES, UNKNOWN
+from vision.barcodes.passes import PASSES
+
+# Chosen for what each pass adds per millisecond over the ZXing black-box photos, with
+# rendered and synthetically degraded codes as a guard against misreads (see docs/scanning.md).
+DEFAULT_PASSES = (
+    "zxing",
+    "zxing_clahe_hist",
+    "zxing_clahe_fixed",
+    "zxing_up1.5",
+    "pyzbar_half",
+    "zxing_up1.5_clahe_sharp",
+    "zxing_up2_hist",
+    "zxing_rot45",
+    "zxing_up1.5_clahe_sharp4",
+    "zxing_up2_clahe_sharp",
+    "pyzbar",
+    "pyzbar_up1.5_clahe",
+)
+# A live camera sees each code in many frames: the fast pass on every frame, and one fallback
+# per frame in turn (see `fallbacks_per_image`), with evidence adding up over frames.
+LIVE_PASSES = ("zxing", "zxing_clahe_hist", "zxing_clahe")
+
+
+class PipelineConfig(BaseModel):
+    """How hard the pipeline tries on one image. Passes run in order until a code is settled
+    or the time budget is spent; the first pass always runs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    symbologies: tuple[str, ...] = Field(
+        default=("ean13", "ean8", "upca", "upce", "code128", "qr"),
+        description="symbologies the decoders look for (fewer is faster)",
+        min_length=1,
+    )
+    passes: tuple[str, ...] = Field(
+        default=DEFAULT_PASSES,
+        description=f"decoding passes in order, from: {', '.join(PASSES)}",
+        min_length=1,
+    )
+    budget_ms: float = Field(
+        default=40.0,
+        ge=0,
+        le=5000,
+        description="no new pass starts once this much time has gone on one image",
+    )
+    fallbacks_per_image: int = Field(
+        default=0,
+        ge=0,
+        le=50,
+        description=(
+            "0: try every fallback pass that fits the budget; N: at most N per image, starting "
+            "where the previous image stopped (a live camera spreads them over frames)"
+        ),
+    )
+    settled_fallback_every: int = Field(
+        default=4,
+        ge=1,
+        le=100,
+        description=(
+            "live frames whose first pass read everything run their fallback only every Nth "
+            "frame (a second code that needs one is still found within N frames)"
+        ),
+    )
+    max_pixels: int = Field(
+        default=2_000_000,
+        ge=10_000,
+        le=50_000_000,
+        description="upscaling passes stop growing the image beyond this many pixels",
+    )
+    strong_support: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        description=(
+            "support at which one read of an EAN/UPC is believed on its own; weaker reads "
+            "must add up over several passes or frames"
+        ),
+    )
+    margin: float = Field(
+        default=0.5,
+        ge=0,
+        le=5,
+        description="how much more evidence a code needs than a different reading of the spot",
+    )
+    verify: bool = Field(
+        default=True,
+        description=(
+            "read the region of an EAN/UPC code that one decoder found with the other decoder "
+            "(cheap: the region only); a different number there blocks the code"
+        ),
+    )
+    cross_margin: float = Field(
+        default=1.0,
+        ge=0,
+        le=5,
+        description="extra evidence needed over a different reading by the other decoder",
+    )
+    cross_veto: float = Field(
+        default=0.25,
+        ge=0,
+        le=5,
+        description="evidence below which the other decoder's different reading is ignored",
+    )
+
+    @field_validator("symbologies")
+    @classmethod
+    def _known_symbologies(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [s for s in v if s not in SYMBOLOGIES or s == UNKNOWN]
+        if unknown:
+            raise ValueError(f"unknown symbologies {unknown}; use {', '.join(SYMBOLOGIES[:-1])}")
+        return v
+
+    @field_validator("passes")
+    @classmethod
+    def _known_passes(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [p for p in v if p not in PASSES]
+        if unknown:
+            raise ValueError(f"unknown passes {unknown}; choose from {', '.join(PASSES)}")
+        return v
+
+
+class DebounceConfig(BaseModel):
+    """When a code seen again counts as a new item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    absent_s: float = Field(
+        default=0.6,
+        ge=0,
+        le=30,
+        description="a code must be out of view this long before it counts again",
+    )
+    absent_frames: int = Field(
+        default=6,
+        ge=1,
+        le=1000,
+        description="and missing from at least this many consecutive frames",
+    )
+
+
+def live_config(**overrides: object) -> PipelineConfig:
+    """The pipeline for a live camera: the fast pass plus one fallback per frame in turn."""
+    settings: dict[str, object] = {
+        "passes": LIVE_PASSES,
+        "fallbacks_per_image": 1,
+        "budget_ms": 25.0,
+    }
+    return PipelineConfig.model_validate(settings | overrides)
