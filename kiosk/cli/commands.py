@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from kiosk.cli.devices import devices
+
+COMMANDS: list[click.Command] = [devices]
