@@ -1,9 +1,14 @@
 """Bagging-area security: does what lies in the bag match what was scanned?
 
 Only stable readings decide. Each stable change of the bag is explained by items scanned and
-not yet placed (pending), by voided items being taken out (removals) or, once, by the
-shopper's own bag; anything else is a discrepancy. The expected change per item is accepted
-within the greater of an absolute and a relative tolerance, or the product's own tolerance.
+not yet placed (pending), by voided items being taken out (removals) or, once and before any
+item is placed, by the shopper's own bag (up to `max_bag_g`); anything else is a discrepancy.
+The expected change per item is accepted within the greater of an absolute and a relative
+tolerance, or the product's own tolerance. A discrepancy is only a suspicion at first: it
+becomes a finding once it has lasted `confirm_s` (a hand resting on the bag, a bag being
+rearranged, an item put down just before it is scanned all resolve themselves within that
+time). Settled drift within the noise floor is followed, so a slowly creeping scale never
+raises an alarm.
 """
 
 from __future__ import annotations
@@ -29,6 +34,12 @@ class BaggingRules(BaseModel):
     noise_floor_g: int = Field(default=4, ge=0, le=100, description="smaller changes ignored")
     grace_s: float = Field(default=10.0, ge=1, le=300, description="time to bag after a scan")
     max_bag_g: int = Field(default=150, ge=0, le=2000, description="own bag accepted up to")
+    confirm_s: float = Field(
+        default=1.5,
+        ge=0,
+        le=30,
+        description="a discrepancy must last this long before it is raised (0: at once)",
+    )
 
 
 class Verdict(StrEnum):
@@ -46,6 +57,7 @@ class Expected:
     weight_g: int | None  # None: unknown weight, any positive change is accepted
     tolerance_g: int
     since: float
+    key: int = 0  # unique within a session: one line can be expected twice (merged scans)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,12 @@ class Finding:
     change_g: int = 0
     expected_g: int = 0
     line_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    finding: Finding
+    since: float
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,9 @@ class BaggingState:
     removals: tuple[Expected, ...] = ()  # voided, still in the bag
     bag_g: int = 0
     placed: int = 0  # items confirmed in the bag
+    suspect: Suspicion | None = None  # an unexplained change, not yet raised
+    next_key: int = 1
+    last_at: float = 0.0  # time of the latest stable reading
 
     @property
     def discrepancy_g(self) -> int:
@@ -79,6 +100,10 @@ def tolerance_for(weight_g: int, rules: BaggingRules, product_tolerance_g: int |
     return max(base, int(rules.rel_tolerance * weight_g))
 
 
+def _active(state: BaggingState, rules: BaggingRules) -> bool:
+    return rules.enabled and state.online and state.checking
+
+
 def start(state: BaggingState) -> BaggingState:
     """A new session: whatever lies on the scale now is the baseline."""
     return BaggingState(online=state.online, last_g=state.last_g, settled_g=state.last_g)
@@ -87,22 +112,40 @@ def start(state: BaggingState) -> BaggingState:
 def expect(
     state: BaggingState, line_id: int, weight_g: int | None, tolerance_g: int, at: float
 ) -> BaggingState:
-    return replace(state, pending=state.pending + (Expected(line_id, weight_g, tolerance_g, at),))
+    """An item was scanned: wait for it. If it explains a change still under suspicion (the
+    item went into the bag just before its scan), the suspicion is settled at once."""
+    item = Expected(line_id, weight_g, tolerance_g, at, state.next_key)
+    state = replace(state, pending=state.pending + (item,), next_key=state.next_key + 1)
+    if state.suspect is None or state.last_g is None or state.settled_g is None:
+        return state
+    explained = _place(state, state.last_g - state.settled_g)
+    if explained is None:
+        return state
+    return replace(explained, settled_g=state.last_g, suspect=None)
 
 
 def expect_removal(
     state: BaggingState, line_id: int, weight_g: int, tolerance_g: int, at: float
 ) -> BaggingState:
-    """A voided line: if it was placed, its weight should leave; if not, stop waiting for it."""
-    still_pending = tuple(p for p in state.pending if p.line_id != line_id)
-    if len(still_pending) != len(state.pending):
-        return replace(state, pending=still_pending)
-    return replace(state, removals=state.removals + (Expected(line_id, weight_g, tolerance_g, at),))
+    """A voided line (or part of it): what was not yet placed is no longer awaited; whatever
+    of `weight_g` is left should leave the bag."""
+    pending: list[Expected] = []
+    left = weight_g
+    for item in reversed(state.pending):
+        if item.line_id == line_id and left > 0:
+            left -= item.weight_g or 0
+        else:
+            pending.insert(0, item)
+    state = replace(state, pending=tuple(pending))
+    if left <= 0:
+        return state
+    removal = Expected(line_id, left, tolerance_g, at, state.next_key)
+    return replace(state, removals=state.removals + (removal,), next_key=state.next_key + 1)
 
 
 def accept_as_is(state: BaggingState) -> BaggingState:
     """Staff override: what is on the scale now is right."""
-    return replace(state, settled_g=state.last_g, pending=(), removals=())
+    return replace(state, settled_g=state.last_g, pending=(), removals=(), suspect=None)
 
 
 def _best_subset(change: int, candidates: tuple[Expected, ...]) -> tuple[Expected, ...] | None:
@@ -125,34 +168,26 @@ def _best_subset(change: int, candidates: tuple[Expected, ...]) -> tuple[Expecte
     return best[1] if best else None
 
 
-def on_reading(
-    state: BaggingState, grams: int, stable: bool, rules: BaggingRules
-) -> tuple[BaggingState, Finding | None]:
-    if not stable:
-        return state, None
-    state = replace(state, last_g=grams)
-    if state.settled_g is None:
-        return replace(state, settled_g=grams), None
-    if not (rules.enabled and state.online and state.checking):
-        return replace(state, settled_g=grams), None
-    change = grams - state.settled_g
+def _place(state: BaggingState, change: int) -> BaggingState | None:
+    """The state with the pending items that explain a positive `change` placed, or None."""
+    subset = _best_subset(change, state.pending)
+    if subset is None:
+        return None
+    keys = {e.key for e in subset}
+    pending = tuple(e for e in state.pending if e.key not in keys)
+    return replace(state, pending=pending, placed=state.placed + len(subset))
+
+
+def _explain(state: BaggingState, change: int, rules: BaggingRules) -> tuple[BaggingState, Finding]:
+    """Settle a stable change against what is expected, or say what does not fit."""
+    grams = state.last_g
     if abs(change) <= rules.noise_floor_g:
-        return state, Finding(Verdict.BALANCED)
+        return replace(state, settled_g=grams), Finding(Verdict.BALANCED)
     if change > 0:
-        subset = _best_subset(change, state.pending)
-        if subset is not None:
-            ids = {e.line_id for e in subset}
-            pending = tuple(e for e in state.pending if e.line_id not in ids)
-            placed = state.placed + len(subset)
-            return replace(state, settled_g=grams, pending=pending, placed=placed), Finding(
-                Verdict.BALANCED
-            )
-        if (
-            not state.pending
-            and state.placed == 0
-            and state.bag_g == 0
-            and change <= rules.max_bag_g
-        ):
+        placed = _place(state, change)
+        if placed is not None:
+            return replace(placed, settled_g=grams), Finding(Verdict.BALANCED)
+        if state.placed == 0 and state.bag_g == 0 and change <= rules.max_bag_g:
             return replace(state, settled_g=grams, bag_g=change), Finding(
                 Verdict.BAG_ACCEPTED, change
             )
@@ -164,15 +199,44 @@ def on_reading(
         return state, Finding(Verdict.UNEXPECTED_ITEM, change)
     subset = _best_subset(-change, state.removals)
     if subset is not None:
-        ids = {e.line_id for e in subset}
-        removals = tuple(e for e in state.removals if e.line_id not in ids)
+        keys = {e.key for e in subset}
+        removals = tuple(e for e in state.removals if e.key not in keys)
         return replace(state, settled_g=grams, removals=removals), Finding(Verdict.BALANCED)
     return state, Finding(Verdict.ITEM_REMOVED, change)
 
 
+def on_reading(
+    state: BaggingState, grams: int, stable: bool, rules: BaggingRules, at: float
+) -> tuple[BaggingState, Finding | None]:
+    if not stable:
+        return state, None
+    state = replace(state, last_g=grams, last_at=at)
+    if state.settled_g is None:
+        return replace(state, settled_g=grams), None
+    if not _active(state, rules):
+        return replace(state, settled_g=grams, suspect=None), None
+    state, finding = _explain(state, grams - state.settled_g, rules)
+    if finding.verdict in (Verdict.BALANCED, Verdict.BAG_ACCEPTED):
+        return replace(state, suspect=None), finding
+    since = state.suspect.since if state.suspect is not None else at
+    state = replace(state, suspect=Suspicion(finding, since))
+    if at - since >= rules.confirm_s:
+        return state, finding
+    return state, None
+
+
 def on_tick(state: BaggingState, at: float, rules: BaggingRules) -> Finding | None:
-    """An item scanned longer ago than the grace period and still not in the bag."""
-    if not (rules.enabled and state.online and state.checking) or not state.pending:
+    """A suspicion that has lasted, or an item scanned longer ago than the grace period and
+    still not in the bag."""
+    if not _active(state, rules):
+        return None
+    # A suspicion counts only while the bag still disagrees: the runtime may have settled
+    # the bag since (bags lifted while paying).
+    if state.suspect is not None and abs(state.discrepancy_g) > rules.noise_floor_g:
+        if at - state.suspect.since >= rules.confirm_s:
+            return state.suspect.finding
+        return None
+    if not state.pending:
         return None
     oldest = state.pending[0]
     if at - oldest.since > rules.grace_s:
@@ -181,4 +245,5 @@ def on_tick(state: BaggingState, at: float, rules: BaggingRules) -> Finding | No
 
 
 def waiting_for_items(state: BaggingState, rules: BaggingRules) -> bool:
-    return bool(rules.enabled and state.online and state.checking and state.pending)
+    """Payment waits while items are awaited or a change is still under suspicion."""
+    return bool(_active(state, rules) and (state.pending or state.suspect is not None))
