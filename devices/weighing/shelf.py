@@ -2,8 +2,9 @@
 
 Per plate: a median removes single-sample spikes, the neighbours' share of load (crosstalk)
 is subtracted, and a steady window gives a settled level. A settled level at least half a
-unit away from the plate's baseline is an event of round(change / unit) units; smaller
-settled differences are drift, which the baseline follows. Neighbouring plates are decoupled
+unit away from the plate's baseline is an event of round(change / unit) units (or an
+unexplained change when no whole number of units fits); differences within a few grams are
+drift, which the baseline follows. Neighbouring plates are decoupled
 before either decides, so two hands at once on adjacent plates give two events.
 """
 
@@ -29,6 +30,15 @@ class ShelfSettings(BaseModel):
         default=0.5, gt=0.2, le=0.9, description="a change of this share of a unit is an event"
     )
     min_event_g: float = Field(default=8.0, ge=1, le=1000, description="never smaller events")
+    drift_band_g: float = Field(
+        default=6.0, gt=0, le=100, description="settled changes below this are drift, followed"
+    )
+    quiet_fraction: float = Field(
+        default=0.25,
+        ge=0,
+        le=0.5,
+        description="changes below this share of a unit (or the drift band) are not reported",
+    )
     drift_follow: float = Field(
         default=0.05, gt=0, le=1, description="how fast the baseline follows small settled drift"
     )
@@ -50,6 +60,8 @@ class ShelfSettings(BaseModel):
 
 
 Output = ShelfEvent | LowStock
+SQRT_2PI = math.sqrt(2 * math.pi)
+OTHER_PRIOR = 0.01  # weight of "something else changed the plate", spread over one unit
 
 
 @dataclass
@@ -72,18 +84,19 @@ def _sd(k: int, unit_sd_g: float, meas_sd_g: float) -> float:
 def quantity_and_confidence(
     delta_g: float, unit_g: float, unit_sd_g: float, meas_sd_g: float
 ) -> tuple[int, float, float]:
-    """Units in a change; how much likelier that count is than one more or one less (0..1);
-    and how many standard deviations the change lies from that count."""
+    """Units in a change; the chance that count is right rather than one more, one less, or
+    something else on the plate (0..1); and how many standard deviations the change lies
+    from that count."""
     q = max(1, round(abs(delta_g) / unit_g))
 
     def likelihood(k: int) -> float:
         sd = _sd(k, unit_sd_g, meas_sd_g)
-        return math.exp(-0.5 * ((abs(delta_g) - k * unit_g) / sd) ** 2) / sd
+        return math.exp(-0.5 * ((abs(delta_g) - k * unit_g) / sd) ** 2) / (sd * SQRT_2PI)
 
     scores = {k: likelihood(k) for k in (q - 1, q, q + 1) if k >= 0}
-    total = sum(scores.values())
+    total = sum(scores.values()) + OTHER_PRIOR / unit_g
     off = abs(abs(delta_g) - q * unit_g) / _sd(q, unit_sd_g, meas_sd_g)
-    return q, (scores[q] / total if total > 0 else 0.0), off
+    return q, scores[q] / total, off
 
 
 class ShelfDetector:
@@ -157,15 +170,17 @@ class ShelfDetector:
         assert plate.baseline is not None
         plan, s = plate.plan, self.settings
         delta = level - plate.baseline
-        threshold = max(s.event_fraction * plan.unit_weight_g, s.min_event_g)
-        if abs(delta) < threshold:
+        # Below a quarter unit: drift, or what is left of a neighbour's load after the
+        # crosstalk correction; followed, not reported.
+        if abs(delta) < max(s.drift_band_g, s.quiet_fraction * plan.unit_weight_g):
             plate.baseline += s.drift_follow * delta
             return []
         plate.baseline = level
+        threshold = max(s.event_fraction * plan.unit_weight_g, s.min_event_g)
         quantity, confidence, off = quantity_and_confidence(
             delta, plan.unit_weight_g, plan.tolerance_g / 2, s.measurement_sd_g
         )
-        if off > s.explain_sds:
+        if abs(delta) < threshold or off > s.explain_sds:
             kind, quantity, confidence = ShelfEventKind.UNEXPLAINED, 0, 0.0
         elif delta < 0:
             kind, plate.stock = ShelfEventKind.PICK, max(0, plate.stock - quantity)

@@ -172,6 +172,11 @@ class BoardSimulator:
             )
         return self.bank.handle(plate, self.now, -grams, handling_s)
 
+    def wait_settled(self, handling: Handling, margin_s: float = 0.3) -> None:
+        """Block until `handling` has settled (plus a margin), in simulation time."""
+        while self.now < handling.settled_at + margin_s:
+            time.sleep(0.02)
+
     def unplug(self) -> None:
         """Pull the cable: the reader's port fails and the path disappears."""
         with self._lock:
