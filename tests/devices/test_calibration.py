@@ -48,7 +48,8 @@ def test_round_trip_tare_span_then_weigh(tmp_path: Path, collect: Any) -> None:
         store.save(span(tared, loaded, 1000.0))
     saved = CalibrationStore(tmp_path / "data").get("CAL1", 0)
     assert saved is not None
-    assert saved.unit == Unit.COUNTS and saved.known_g == 1000.0
+    assert saved.unit == Unit.COUNTS
+    assert saved.known_g == 1000.0
     # The simulated cell's own gain is within 10 % of 420 counts/g; calibration finds it.
     assert 378 < saved.per_gram < 462
 
