@@ -6,7 +6,7 @@ from collections import deque
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MIN_WINDOW = 3
+MIN_WINDOW = 4  # at 10 sps three samples can look steady while a hand still rests on the plate
 
 
 class StabilitySettings(BaseModel):
