@@ -25,7 +25,7 @@ class ScaleSettings(BaseModel):
     channel: int = Field(default=0, ge=0, le=15, description="the plate's channel on its board")
     sps: Literal[10, 80] = Field(default=80, description="the board's sample rate")
     stability: StabilitySettings = Field(
-        default_factory=lambda: StabilitySettings(window_s=0.3, band_g=4.0),
+        default_factory=lambda: StabilitySettings(window_s=0.5, band_g=4.0),
         description="when a reading counts as stable",
     )
     resolution_g: float = Field(

@@ -8,7 +8,9 @@ tolerance, or the product's own tolerance. A discrepancy is only a suspicion at 
 becomes a finding once it has lasted `confirm_s` (a hand resting on the bag, a bag being
 rearranged, an item put down just before it is scanned all resolve themselves within that
 time). Settled drift within the noise floor is followed, so a slowly creeping scale never
-raises an alarm.
+raises an alarm; a reading accepted while the bag was still settling is refined by the
+settled one instead of the difference counting as a new item; and a light item that could
+have gone in unnoticed with a heavier one is not chased as unbagged.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ class BaggingRules(BaseModel):
     noise_floor_g: int = Field(default=4, ge=0, le=100, description="smaller changes ignored")
     grace_s: float = Field(default=10.0, ge=1, le=300, description="time to bag after a scan")
     max_bag_g: int = Field(default=150, ge=0, le=2000, description="own bag accepted up to")
+    refine_s: float = Field(
+        default=0.6,
+        ge=0,
+        le=10,
+        description="a reading this soon after an accepted one may still be its settling",
+    )
     confirm_s: float = Field(
         default=1.5,
         ge=0,
@@ -58,6 +66,7 @@ class Expected:
     tolerance_g: int
     since: float
     key: int = 0  # unique within a session: one line can be expected twice (merged scans)
+    ambiguous: bool = False  # light enough to have gone in unnoticed with a later placement
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,18 @@ class Suspicion:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """The last accepted change: a reading taken while the scale was still settling may
+    have been accepted; the settled reading then refines it rather than being a new change."""
+
+    before_g: int  # the settled reading before that change
+    expected_g: int  # what was accepted as explaining it (negative for removals)
+    tolerance_g: int
+    at: float  # when the accepted reading came
+    bag: bool = False  # the change was the shopper's own bag
+
+
+@dataclass(frozen=True)
 class BaggingState:
     online: bool = True
     checking: bool = True  # False after staff let the sale go on without the scale
@@ -85,6 +106,10 @@ class BaggingState:
     bag_g: int = 0
     placed: int = 0  # items confirmed in the bag
     suspect: Suspicion | None = None  # an unexplained change, not yet raised
+    anchor: Anchor | None = None  # the last accepted change, for refining it
+    # The first change matched a light item but could have been the shopper's bag:
+    # (change, expected, tolerance, at) of that item, in case it arrives after all.
+    bag_or_item: tuple[int, int, int, float] | None = None
     next_key: int = 1
     last_at: float = 0.0  # time of the latest stable reading
 
@@ -145,7 +170,9 @@ def expect_removal(
 
 def accept_as_is(state: BaggingState) -> BaggingState:
     """Staff override: what is on the scale now is right."""
-    return replace(state, settled_g=state.last_g, pending=(), removals=(), suspect=None)
+    return replace(
+        state, settled_g=state.last_g, pending=(), removals=(), suspect=None, anchor=None
+    )
 
 
 def _best_subset(change: int, candidates: tuple[Expected, ...]) -> tuple[Expected, ...] | None:
@@ -169,13 +196,54 @@ def _best_subset(change: int, candidates: tuple[Expected, ...]) -> tuple[Expecte
 
 
 def _place(state: BaggingState, change: int) -> BaggingState | None:
-    """The state with the pending items that explain a positive `change` placed, or None."""
+    """The state with the pending items that explain a positive `change` placed, or None.
+
+    Items still pending that would also have fitted within the tolerance are marked
+    ambiguous: too light to tell whether they went in too, they are not chased as unbagged.
+    """
     subset = _best_subset(change, state.pending)
     if subset is None:
         return None
     keys = {e.key for e in subset}
-    pending = tuple(e for e in state.pending if e.key not in keys)
-    return replace(state, pending=pending, placed=state.placed + len(subset))
+    total = sum(e.weight_g or 0 for e in subset)
+    tolerance = sum(e.tolerance_g for e in subset)
+    pending = tuple(
+        replace(e, ambiguous=True)
+        if e.weight_g is not None and abs(change - total - e.weight_g) <= tolerance + e.tolerance_g
+        else e
+        for e in state.pending
+        if e.key not in keys
+    )
+    before = state.settled_g if state.settled_g is not None else 0
+    known = all(e.weight_g for e in subset)
+    anchor = Anchor(before, total, tolerance, state.last_at) if known else None
+    return replace(state, pending=pending, placed=state.placed + len(subset), anchor=anchor)
+
+
+def _refine(state: BaggingState, rules: BaggingRules) -> BaggingState | None:
+    """The settled reading still fits the last accepted change: take it as that change."""
+    anchor, grams = state.anchor, state.last_g
+    if anchor is None or grams is None or state.last_at - anchor.at > rules.refine_s:
+        return None
+    total = grams - anchor.before_g
+    if anchor.bag:
+        if 0 < total <= rules.max_bag_g:
+            return replace(state, settled_g=grams, bag_g=total)
+        return None
+    if abs(total - anchor.expected_g) <= anchor.tolerance_g:
+        return replace(state, settled_g=grams)
+    return None
+
+
+def _bag_after_all(state: BaggingState, change: int, rules: BaggingRules) -> BaggingState | None:
+    """The item that the first change was taken for arrives now (nothing else awaited,
+    within the grace period): that first change was the shopper's bag."""
+    if state.bag_or_item is None or state.bag_g or state.pending:
+        return None
+    bag, expected, tolerance, at = state.bag_or_item
+    if abs(change - expected) > tolerance or state.last_at - at > rules.grace_s:
+        return None
+    return replace(state, settled_g=state.last_g, bag_g=bag, bag_or_item=None)
 
 
 def _explain(state: BaggingState, change: int, rules: BaggingRules) -> tuple[BaggingState, Finding]:
@@ -183,14 +251,24 @@ def _explain(state: BaggingState, change: int, rules: BaggingRules) -> tuple[Bag
     grams = state.last_g
     if abs(change) <= rules.noise_floor_g:
         return replace(state, settled_g=grams), Finding(Verdict.BALANCED)
+    bag_allowed = state.placed == 0 and state.bag_g == 0 and change <= rules.max_bag_g
     if change > 0:
         placed = _place(state, change)
         if placed is not None:
+            if bag_allowed and placed.anchor is not None:
+                a = placed.anchor
+                ambiguous = (change, a.expected_g, a.tolerance_g, state.last_at)
+                placed = replace(placed, bag_or_item=ambiguous)
             return replace(placed, settled_g=grams), Finding(Verdict.BALANCED)
-        if state.placed == 0 and state.bag_g == 0 and change <= rules.max_bag_g:
-            return replace(state, settled_g=grams, bag_g=change), Finding(
+        if (late := _bag_after_all(state, change, rules)) is not None:
+            return late, Finding(Verdict.BAG_ACCEPTED, late.bag_g)
+        if bag_allowed:
+            anchor = Anchor(state.settled_g or 0, change, 0, state.last_at, bag=True)
+            return replace(state, settled_g=grams, bag_g=change, anchor=anchor), Finding(
                 Verdict.BAG_ACCEPTED, change
             )
+        if (refined := _refine(state, rules)) is not None:
+            return refined, Finding(Verdict.BALANCED)
         if state.pending:
             expected = sum(e.weight_g or 0 for e in state.pending)
             return state, Finding(
@@ -201,7 +279,14 @@ def _explain(state: BaggingState, change: int, rules: BaggingRules) -> tuple[Bag
     if subset is not None:
         keys = {e.key for e in subset}
         removals = tuple(e for e in state.removals if e.key not in keys)
-        return replace(state, settled_g=grams, removals=removals), Finding(Verdict.BALANCED)
+        total = -sum(e.weight_g or 0 for e in subset)
+        tolerance = sum(e.tolerance_g for e in subset)
+        anchor = Anchor(state.settled_g or 0, total, tolerance, state.last_at)
+        return replace(state, settled_g=grams, removals=removals, anchor=anchor), Finding(
+            Verdict.BALANCED
+        )
+    if (refined := _refine(state, rules)) is not None:
+        return refined, Finding(Verdict.BALANCED)
     return state, Finding(Verdict.ITEM_REMOVED, change)
 
 
@@ -236,9 +321,10 @@ def on_tick(state: BaggingState, at: float, rules: BaggingRules) -> Finding | No
         if at - state.suspect.since >= rules.confirm_s:
             return state.suspect.finding
         return None
-    if not state.pending:
+    awaited = [e for e in state.pending if not e.ambiguous]
+    if not awaited:
         return None
-    oldest = state.pending[0]
+    oldest = awaited[0]
     if at - oldest.since > rules.grace_s:
         return Finding(Verdict.NOT_BAGGED, 0, oldest.weight_g or 0, oldest.line_id)
     return None
@@ -246,4 +332,5 @@ def on_tick(state: BaggingState, at: float, rules: BaggingRules) -> Finding | No
 
 def waiting_for_items(state: BaggingState, rules: BaggingRules) -> bool:
     """Payment waits while items are awaited or a change is still under suspicion."""
-    return bool(_active(state, rules) and (state.pending or state.suspect is not None))
+    awaited = any(not e.ambiguous for e in state.pending)
+    return bool(_active(state, rules) and (awaited or state.suspect is not None))
