@@ -126,7 +126,8 @@ def _pick(rng: np.random.Generator, pool: list[Product]) -> Product:
 
 
 def _honest_item(shop: Shop, pools: Pools) -> int:
-    """Scan (or weigh) one or two items and bag them as a shopper does; items placed."""
+    """Scan (or weigh) one or two items and bag them as a shopper does, sometimes bagging
+    first and scanning after, sometimes lifting an item to make room; items placed."""
     rng = shop.rng
     roll = rng.random()
     if roll < 0.1 and pools.produce:
@@ -139,6 +140,21 @@ def _honest_item(shop: Shop, pools: Pools) -> int:
     if roll < 0.14 and pools.bulky:
         shop.step(ev.ItemScanned(at=shop.now, code=_pick(rng, pools.bulky).gtin))
         shop.wait(float(rng.uniform(1, 3)))
+        return 0
+    if roll < 0.19:  # put in the bag first, scanned a moment later
+        product = _pick(rng, pools.bagged)
+        grams = _actual(rng, product.unit_weight_g or 0)
+        handling = shop.bank.handle(0, shop.now, grams)
+        shop.run_until(handling.settled_at + float(rng.uniform(0.0, 0.8)))
+        shop.step(ev.ItemScanned(at=shop.now, code=product.gtin))
+        shop.placed.append(grams)
+        shop.wait(float(rng.uniform(0.5, 1.5)))
+        return 1
+    if roll < 0.24 and shop.placed:  # lifts an item to make room, puts it back
+        grams = shop.placed[int(rng.integers(len(shop.placed)))]
+        lift = shop.bank.handle(0, shop.now, -grams)
+        back = shop.bank.handle(0, lift.settled_at + float(rng.uniform(0.0, 0.6)), grams)
+        shop.run_until(back.settled_at + float(rng.uniform(0.3, 1.5)))
         return 0
     count = 2 if roll > 0.85 else 1
     total = 0.0
@@ -181,11 +197,11 @@ def dishonest(shop: Shop, pools: Pools, kind: str, rules: BaggingRules) -> bool:
     _session_start(shop)
     for _ in range(int(shop.rng.integers(1, 4))):
         _honest_item(shop, pools)
-    if shop.state.interventions:
-        shop.staff_clears()
     # A separate act: an extra item dropped in while the last one still settles, lighter than
     # that item's tolerance, is the same to the scale as one placement (not a real mismatch).
     shop.wait(float(shop.rng.uniform(1.0, 3.0)))
+    if shop.state.interventions:
+        shop.staff_clears()  # a false alarm first (honest sessions count those) is cleared
     rng, mark = shop.rng, len(shop.alarms)
     a = _pick(rng, pools.bagged)
     wa = float(a.unit_weight_g or 0)
@@ -211,7 +227,7 @@ def dishonest(shop: Shop, pools: Pools, kind: str, rules: BaggingRules) -> bool:
     else:  # never_bagged
         shop.step(ev.ItemScanned(at=shop.now, code=a.gtin))
         shop.wait(rules.grace_s + 1.0)
-    shop.wait(3.0)
+    shop.wait(max(rules.confirm_s, rules.removal_confirm_s) + 2.0)
     return len(shop.alarms) > mark
 
 

@@ -48,6 +48,12 @@ class BaggingRules(BaseModel):
         le=30,
         description="a discrepancy must last this long before it is raised (0: at once)",
     )
+    removal_confirm_s: float = Field(
+        default=4.0,
+        ge=0,
+        le=60,
+        description="the same for weight leaving the bag: shoppers lift items to make room",
+    )
 
 
 class Verdict(StrEnum):
@@ -137,16 +143,28 @@ def start(state: BaggingState) -> BaggingState:
 def expect(
     state: BaggingState, line_id: int, weight_g: int | None, tolerance_g: int, at: float
 ) -> BaggingState:
-    """An item was scanned: wait for it. If it explains a change still under suspicion (the
-    item went into the bag just before its scan), the suspicion is settled at once."""
+    """An item was scanned: wait for it. If it already lies in the bag (put in just before
+    its scan, as a change still under suspicion or one taken for the shopper's bag), it is
+    settled at once."""
     item = Expected(line_id, weight_g, tolerance_g, at, state.next_key)
     state = replace(state, pending=state.pending + (item,), next_key=state.next_key + 1)
-    if state.suspect is None or state.last_g is None or state.settled_g is None:
+    if state.last_g is None or state.settled_g is None:
         return state
-    explained = _place(state, state.last_g - state.settled_g)
-    if explained is None:
+    if state.suspect is not None:
+        explained = _place(state, state.last_g - state.settled_g)
+        if explained is None:
+            return state
+        return replace(explained, settled_g=state.last_g, suspect=None)
+    anchor = state.anchor
+    was_bag = anchor is not None and anchor.bag and state.placed == 0
+    if anchor is None or not was_bag or weight_g is None:
         return state
-    return replace(explained, settled_g=state.last_g, suspect=None)
+    if abs(state.bag_g - weight_g) > tolerance_g:
+        return state
+    # That "bag" was this item; should a bag of that weight follow, it is one after all.
+    placed = replace(state, bag_g=0, pending=state.pending[:-1], placed=1)
+    item_anchor = replace(anchor, bag=False, expected_g=weight_g, tolerance_g=tolerance_g)
+    return replace(placed, bag_or_item=(state.bag_g, weight_g, tolerance_g, at), anchor=item_anchor)
 
 
 def expect_removal(
@@ -227,6 +245,10 @@ def _refine(state: BaggingState, rules: BaggingRules) -> BaggingState | None:
         return None
     total = grams - anchor.before_g
     if anchor.bag:
+        # The bag settled into what an awaited item weighs: it was the item, not a bag.
+        placed = _place(replace(state, bag_g=0, settled_g=anchor.before_g), total)
+        if placed is not None:
+            return replace(placed, settled_g=grams)
         if 0 < total <= rules.max_bag_g:
             return replace(state, settled_g=grams, bag_g=total)
         return None
@@ -236,14 +258,21 @@ def _refine(state: BaggingState, rules: BaggingRules) -> BaggingState | None:
 
 
 def _bag_after_all(state: BaggingState, change: int, rules: BaggingRules) -> BaggingState | None:
-    """The item that the first change was taken for arrives now (nothing else awaited,
-    within the grace period): that first change was the shopper's bag."""
-    if state.bag_or_item is None or state.bag_g or state.pending:
+    """What the first change was taken for arrives now, with everything else awaited and
+    within the grace period: that first change was the shopper's bag."""
+    if state.bag_or_item is None or state.bag_g:
         return None
     bag, expected, tolerance, at = state.bag_or_item
-    if abs(change - expected) > tolerance or state.last_at - at > rules.grace_s:
+    if state.last_at - at > rules.grace_s or any(e.weight_g is None for e in state.pending):
         return None
-    return replace(state, settled_g=state.last_g, bag_g=bag, bag_or_item=None)
+    expected += sum(e.weight_g or 0 for e in state.pending)
+    tolerance += sum(e.tolerance_g for e in state.pending)
+    if abs(change - expected) > tolerance:
+        return None
+    placed = state.placed + len(state.pending)
+    return replace(
+        state, settled_g=state.last_g, bag_g=bag, bag_or_item=None, pending=(), placed=placed
+    )
 
 
 def _explain(state: BaggingState, change: int, rules: BaggingRules) -> tuple[BaggingState, Finding]:
@@ -305,9 +334,14 @@ def on_reading(
         return replace(state, suspect=None), finding
     since = state.suspect.since if state.suspect is not None else at
     state = replace(state, suspect=Suspicion(finding, since))
-    if at - since >= rules.confirm_s:
+    if at - since >= _confirm_after(finding, rules):
         return state, finding
     return state, None
+
+
+def _confirm_after(finding: Finding, rules: BaggingRules) -> float:
+    removed = finding.verdict == Verdict.ITEM_REMOVED
+    return rules.removal_confirm_s if removed else rules.confirm_s
 
 
 def on_tick(state: BaggingState, at: float, rules: BaggingRules) -> Finding | None:
@@ -318,7 +352,7 @@ def on_tick(state: BaggingState, at: float, rules: BaggingRules) -> Finding | No
     # A suspicion counts only while the bag still disagrees: the runtime may have settled
     # the bag since (bags lifted while paying).
     if state.suspect is not None and abs(state.discrepancy_g) > rules.noise_floor_g:
-        if at - state.suspect.since >= rules.confirm_s:
+        if at - state.suspect.since >= _confirm_after(state.suspect.finding, rules):
             return state.suspect.finding
         return None
     awaited = [e for e in state.pending if not e.ambiguous]

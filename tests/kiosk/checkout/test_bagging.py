@@ -77,10 +77,20 @@ def test_with_confirm_zero_the_finding_is_immediate() -> None:
     assert finding.verdict == Verdict.UNEXPECTED_ITEM
 
 
-def test_item_removed() -> None:
+def test_item_removed_after_the_longer_removal_delay() -> None:
     state, _ = read(expect(settled(), 1, 500, 1.0), 500, 3.0)
     state, _ = read(state, 2, 9.0)
-    assert bg.on_tick(state, 9.0 + RULES.confirm_s, RULES) == bg.Finding(Verdict.ITEM_REMOVED, -498)
+    assert bg.on_tick(state, 9.0 + RULES.confirm_s, RULES) is None  # lifted to make room?
+    removed = bg.on_tick(state, 9.0 + RULES.removal_confirm_s, RULES)
+    assert removed == bg.Finding(Verdict.ITEM_REMOVED, -498)
+
+
+def test_item_lifted_and_put_back_raises_nothing() -> None:
+    state, _ = read(expect(settled(), 1, 500, 1.0), 500, 3.0)
+    state, _ = read(state, 1, 9.0)
+    state, finding = read(state, 499, 11.5)
+    assert finding == bg.Finding(Verdict.BALANCED)
+    assert bg.on_tick(state, 30.0, RULES) is None
 
 
 def test_own_bag_once_and_bounded() -> None:
@@ -103,6 +113,25 @@ def test_bag_put_down_after_the_first_scan_is_still_a_bag() -> None:
     assert finding == bg.Finding(Verdict.BAG_ACCEPTED, 35)
     state, finding = read(state, 536, 4.0)
     assert finding == bg.Finding(Verdict.BALANCED)
+
+
+def test_item_taken_for_the_bag_is_the_item_when_scanned() -> None:
+    state, finding = read(settled(), 48, 2.0)  # put in before its scan: looks like a bag
+    assert finding == bg.Finding(Verdict.BAG_ACCEPTED, 48)
+    state = expect(state, 1, 48, 2.5)  # peppermints, 48 g
+    assert (state.pending, state.bag_g, state.placed) == ((), 0, 1)
+    state = expect(state, 2, 190, 5.0)
+    state, finding = read(state, 240, 8.0)
+    assert finding == bg.Finding(Verdict.BALANCED)
+
+
+def test_bag_taken_for_an_item_comes_good_with_everything_awaited() -> None:
+    state, _ = read(settled(), 110, 2.0)  # the shopper's bag
+    state = expect(state, 1, 60, 2.5)
+    state = expect(state, 2, 108, 3.0)  # ...about as heavy as the bag: taken for it
+    state, finding = read(state, 278, 8.0)  # both items go in together
+    assert finding == bg.Finding(Verdict.BAG_ACCEPTED, 110)
+    assert (state.pending, state.placed) == ((), 2)
 
 
 def test_bag_taken_for_a_light_item_is_a_bag_when_the_item_comes() -> None:
