@@ -172,6 +172,10 @@ class BoardSimulator:
             )
         return self.bank.handle(plate, self.now, -grams, handling_s)
 
+    def true_calibration(self, channel: int) -> tuple[float, float]:
+        """(zero counts, counts per gram) of a simulated cell: what a perfect calibration finds."""
+        return float(self._zero[channel]), float(self._gain[channel])
+
     def wait_settled(self, handling: Handling, margin_s: float = 0.3) -> None:
         """Block until `handling` has settled (plus a margin), in simulation time."""
         while self.now < handling.settled_at + margin_s:

@@ -43,7 +43,7 @@ class BaggingRules(BaseModel):
         description="a reading this soon after an accepted one may still be its settling",
     )
     confirm_s: float = Field(
-        default=1.5,
+        default=0.75,
         ge=0,
         le=30,
         description="a discrepancy must last this long before it is raised (0: at once)",

@@ -128,3 +128,25 @@ def test_frames_from_another_board_are_a_fault(tmp_path: Path, collect: Any) -> 
         r.stop()
     assert "OTHER" in fault.detail
     assert samples.events == []
+
+
+def test_plain_grams_board(tmp_path: Path, collect: Any) -> None:
+    samples, events = collect(), collect()
+    with PseudoTerminal(tmp_path / "tty") as pty:
+        config = SerialBoard(
+            link=LinkSettings(port=pty.path, **FAST), protocol="plain", board="IND1"
+        )
+        r = BoardReader("indicator", config, samples, events)
+        r.start()
+        time.sleep(0.3)
+        pty.write(b"ST,GS,+  123.4 g\r\nnot a weight\r\nUS,GS,+  120.0 g\r\n1.25 kg\r\n")
+        samples.wait_for(lambda e: e[0].value == 1250.0)
+        r.stop()
+    got = [(s[0].value, s[0].flags, s[0].seq) for s in samples.events]
+    assert got == [
+        (123.4, Flags.STABLE, None),
+        (120.0, Flags.NONE, None),
+        (1250.0, Flags.NONE, None),
+    ]
+    assert r.link.stats.rejected == 1
+    assert events.of(SequenceGap) == []
