@@ -84,24 +84,24 @@ def _noise(noise_g: float | None, spike_rate: float | None) -> NoiseSettings:
 
 
 def _serve(sim: BoardSimulator, control: Path | None) -> None:
-    """Print where the device is, then take commands from stdin and the socket until done."""
+    """Print where the device is, take commands from stdin and the socket; run until `quit`,
+    Ctrl-C or SIGTERM (not at the end of stdin, so it can run in the background)."""
     server = ControlSocket(sim, control).start() if control else None
-    click.echo(f"device: {sim.path}", err=False)
+    click.echo(f"device: {sim.path}")
     if server is not None:
         click.echo(f"control: {server.path}")
     sys.stdout.flush()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        if sys.stdin is not None and not sys.stdin.closed:
-            for line in sys.stdin:
-                if line.strip() in ("quit", "exit"):
-                    stop.set()
-                    break
-                click.echo(run_command(sim, line.strip()))
-        if server is not None:
-            while not stop.wait(0.5):
-                pass
+        for line in sys.stdin:
+            if line.strip() in ("quit", "exit"):
+                stop.set()
+                break
+            click.echo(run_command(sim, line.strip()))
+            sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
@@ -279,7 +279,7 @@ def monitor(port: str, protocol: str, board: str, seconds: float) -> None:
             shown[sample.channel] = at
             click.echo(
                 f"{at:10.2f} {sample.board} ch{sample.channel} seq={sample.seq} "
-                f"{sample.value:g} {sample.unit.value} flags={sample.flags!s}"
+                f"{sample.value:.10g} {sample.unit.value} flags={sample.flags.name or '-'}"
             )
 
     config = SerialBoard(link=LinkSettings(port=port), protocol=protocol, board=board)
