@@ -40,6 +40,7 @@ class Shop:
     state: Checkout = field(init=False)
     alarms: list[tuple[float, str]] = field(default_factory=list)
     placed: list[float] = field(default_factory=list)  # actual weights in the bag
+    scanned: list[float] = field(default_factory=list)  # expected weights of what was scanned
 
     def __post_init__(self) -> None:
         self.state = self.machine.initial()
@@ -134,6 +135,7 @@ def _honest_item(shop: Shop, pools: Pools) -> int:
         product = _pick(rng, pools.produce)
         grams = int(rng.uniform(150, 2500))
         shop.step(ev.ProduceWeighed(at=shop.now, gtin=product.gtin, grams=grams, stable=True))
+        shop.scanned.append(grams)
         shop.wait(float(rng.uniform(0.8, 4.0)))
         shop.placed.append(shop.put(grams + float(rng.normal(0, 1.5))))
         return 1
@@ -147,6 +149,7 @@ def _honest_item(shop: Shop, pools: Pools) -> int:
         handling = shop.bank.handle(0, shop.now, grams)
         shop.run_until(handling.settled_at + float(rng.uniform(0.0, 0.8)))
         shop.step(ev.ItemScanned(at=shop.now, code=product.gtin))
+        shop.scanned.append(grams)
         shop.placed.append(grams)
         shop.wait(float(rng.uniform(0.5, 1.5)))
         return 1
@@ -161,6 +164,7 @@ def _honest_item(shop: Shop, pools: Pools) -> int:
     for _ in range(count):
         product = _pick(rng, pools.bagged)
         shop.step(ev.ItemScanned(at=shop.now, code=product.gtin))
+        shop.scanned.append(float(product.unit_weight_g or 0))
         total += _actual(rng, product.unit_weight_g or 0)
         shop.wait(float(rng.uniform(0.8, 3.0)))
     shop.placed.append(shop.put(total))
@@ -192,29 +196,43 @@ def _margin(a: float, b: float) -> float:
     return 3 * math.sqrt((ITEM_CV * a) ** 2 + (ITEM_CV * b) ** 2 + 1.5**2)
 
 
+def _unlike(shop: Shop, grams: float, rules: BaggingRules) -> bool:
+    """Whether an item of `grams` differs from everything scanned this session by more than
+    the tolerance (and the measurement margin)."""
+    return all(
+        abs(grams - w) > tolerance_for(int(w), rules, None) + _margin(grams, w)
+        for w in shop.scanned
+    )
+
+
 def dishonest(shop: Shop, pools: Pools, kind: str, rules: BaggingRules) -> bool:
     """An honest start, one dishonest act; True when a weight intervention follows it."""
     _session_start(shop)
+    # After the first item is in the bag: before it, up to max_bag_g is the shopper's bag.
+    placed = 0
     for _ in range(int(shop.rng.integers(1, 4))):
-        _honest_item(shop, pools)
+        placed += _honest_item(shop, pools)
+    while not placed:
+        placed = _honest_item(shop, pools)
     # A separate act: an extra item dropped in while the last one still settles, lighter than
     # that item's tolerance, is the same to the scale as one placement (not a real mismatch).
     shop.wait(float(shop.rng.uniform(1.0, 3.0)))
     if shop.state.interventions:
         shop.staff_clears()  # a false alarm first (honest sessions count those) is cleared
     rng, mark = shop.rng, len(shop.alarms)
-    a = _pick(rng, pools.bagged)
+    # What weight cannot tell from honest bagging is no real mismatch: an extra item as heavy
+    # as something scanned this session (it may be that item, still to come or gone in
+    # unnoticed with a heavier one, or the shopper's bag) is left out.
+    distinct = [p for p in pools.bagged if _unlike(shop, float(p.unit_weight_g or 0), rules)]
+    a = _pick(rng, distinct if kind in ("unscanned_item", "extra_with_item") else pools.bagged)
     wa = float(a.unit_weight_g or 0)
     tol = tolerance_for(int(wa), rules, a.weight_tolerance_g)
     if kind == "unscanned_item":
         shop.put(_actual(rng, wa))
     elif kind in ("swap", "extra_with_item"):
         base = wa if kind == "swap" else 0.0
-        fits = [
-            p
-            for p in pools.bagged
-            if abs((w := p.unit_weight_g or 0) - base) > tol + _margin(wa, w)
-        ]
+        pool = pools.bagged if kind == "swap" else distinct
+        fits = [p for p in pool if abs((w := p.unit_weight_g or 0) - base) > tol + _margin(wa, w)]
         b = _pick(rng, fits)
         shop.step(ev.ItemScanned(at=shop.now, code=a.gtin))
         shop.wait(float(rng.uniform(0.8, 3.0)))
@@ -271,4 +289,9 @@ def run_bagging(products: list[Product], seed: int, scale: float, sps: int = 80)
         "caught_rate": round(caught_total / max(1, mismatches), 4),
         "mismatches_by_kind": by_kind,
         "rules": {k: str(v) for k, v in rules.model_dump().items()},
+        "mismatch_definition": (
+            "one act after the first item is bagged, 1-3 s after the last reading settled; "
+            "extra items differ from everything scanned in the session by more than the "
+            "tolerance plus 3 sigma; swaps differ from the scanned item likewise"
+        ),
     }

@@ -15,6 +15,7 @@ have gone in unnoticed with a heavier one is not chased as unbagged.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -266,8 +267,10 @@ def _bag_after_all(state: BaggingState, change: int, rules: BaggingRules) -> Bag
     if state.last_at - at > rules.grace_s or any(e.weight_g is None for e in state.pending):
         return None
     expected += sum(e.weight_g or 0 for e in state.pending)
-    tolerance += sum(e.tolerance_g for e in state.pending)
-    if abs(change - expected) > tolerance:
+    # A fallback reading of the bag, so held to a tighter bound than items placed together:
+    # the tolerances add as independent errors do.
+    spread = math.sqrt(tolerance**2 + sum(e.tolerance_g**2 for e in state.pending))
+    if abs(change - expected) > spread:
         return None
     placed = state.placed + len(state.pending)
     return replace(

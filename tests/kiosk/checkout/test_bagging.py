@@ -296,3 +296,13 @@ def test_session_unexpected_item_clears_when_taken_out(machine: CheckoutMachine)
     t = machine.step(state, ev.WeightChanged(at=12, grams=347, stable=True))
     assert kinds(t.state) == []
     assert any(isinstance(e, fx.StaffNoLongerNeeded) for e in t.effects)
+
+
+def test_a_swap_is_not_excused_as_a_late_bag() -> None:
+    state = expect(settled(), 1, 48, 1.0)  # peppermints, 48 g
+    state, _ = read(state, 47, 5.4)  # in the bag; no own bag so far
+    state = expect(state, 2, 60, 6.8)  # a 60 g cartridge is scanned...
+    state, finding = read(state, 170, 10.8)  # ...and a 124 g item goes in
+    assert finding is None
+    assert state.suspect is not None
+    assert state.suspect.finding.verdict == Verdict.WEIGHT_MISMATCH
