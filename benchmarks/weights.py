@@ -41,7 +41,8 @@ def load_products(path: Path) -> tuple[list, str]:  # type: ignore[type-arg]
     from kiosk.checkout.catalog_csv import parse_catalog
 
     if path.exists():
-        return parse_catalog(path.read_text("utf-8"), Currency("CNY", 2)), str(path)
+        shown = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
+        return parse_catalog(path.read_text("utf-8"), Currency("CNY", 2)), str(shown)
     return generated_catalog(np.random.default_rng(11)), "generated (config/catalog.csv absent)"
 
 
