@@ -33,9 +33,11 @@ class BoardReader:
         on_sample: Callable[[Sample, float], None],
         on_event: Callable[[BoardEvent], None],
         any_board: bool = False,
+        expected_sps: int | None = None,
     ) -> None:
         self.name = name
         self.any_board = any_board  # take frames whatever board id they carry (probing)
+        self.expected_sps = expected_sps  # what the filters were sized for
         self.config = config
         self.info: BoardInfo | None = None
         self.gaps = 0

@@ -124,7 +124,9 @@ class Scale:
         if self._calibrations is not None:
             calibration = self._calibrations.get(serial_board.board, self.settings.channel)
         self.processor = ScaleProcessor(self.name, self.settings, calibration)
-        self.reader = BoardReader(self.name, serial_board, self._sample, self._on_event)
+        self.reader = BoardReader(
+            self.name, serial_board, self._sample, self._on_event, expected_sps=self.settings.sps
+        )
         self.reader.start()
         return self
 

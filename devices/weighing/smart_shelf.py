@@ -56,7 +56,9 @@ class SmartShelf:
             if self._calibrations is not None:
                 cal = self._calibrations.get(serial_board.board, plate.channel)
             self._plate_cal[plate.channel] = cal
-        self.reader = BoardReader(self.plan.id, serial_board, self._sample, self._on_event)
+        self.reader = BoardReader(
+            self.plan.id, serial_board, self._sample, self._on_event, expected_sps=self.settings.sps
+        )
         self.reader.start()
         return self
 

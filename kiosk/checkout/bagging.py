@@ -190,7 +190,13 @@ def expect_removal(
 def accept_as_is(state: BaggingState) -> BaggingState:
     """Staff override: what is on the scale now is right."""
     return replace(
-        state, settled_g=state.last_g, pending=(), removals=(), suspect=None, anchor=None
+        state,
+        settled_g=state.last_g,
+        pending=(),
+        removals=(),
+        suspect=None,
+        anchor=None,
+        bag_or_item=None,
     )
 
 
