@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import tty
 from pathlib import Path
 
@@ -27,6 +28,9 @@ class PseudoTerminal:
         self.master_fd, self._slave_fd = os.openpty()
         tty.setraw(self.master_fd)
         tty.setraw(self._slave_fd)
+        # Non-blocking so `write_nowait` can drop what a full buffer will not take; `write`
+        # still waits until everything is written.
+        os.set_blocking(self.master_fd, False)
         self.slave_name = os.ttyname(self._slave_fd)
         if self.link is not None:
             tmp = self.link.with_name(self.link.name + ".new")
@@ -43,8 +47,33 @@ class PseudoTerminal:
     def write(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            written = os.write(self.master_fd, view)
+            try:
+                written = os.write(self.master_fd, view)
+            except BlockingIOError:
+                select.select([], [self.master_fd], [], 1.0)
+                continue
             view = view[written:]
+
+    def write_nowait(self, data: bytes) -> int:
+        """Write what the line takes now, as a UART does: bytes nobody has room for are lost.
+
+        Returns how many bytes went out (0 while unplugged).
+        """
+        if self.master_fd < 0:
+            return 0
+        try:
+            return os.write(self.master_fd, data)
+        except (BlockingIOError, OSError):
+            return 0
+
+    def read_nowait(self, size: int = 4096) -> bytes:
+        """Bytes the client wrote towards the device, if any (b"" when none or unplugged)."""
+        if self.master_fd < 0:
+            return b""
+        try:
+            return os.read(self.master_fd, size)
+        except (BlockingIOError, OSError):
+            return b""
 
     def unplug(self) -> None:
         """Close both ends: a reader on the slave sees an error, as when a cable is pulled."""

@@ -14,11 +14,11 @@ from typing import Any
 from babel.numbers import get_currency_precision, list_currencies
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.adapters.scanning import ScanningConfig
 from kiosk.checkout.bagging import BaggingRules
 from kiosk.checkout.catalog import Currency
 from kiosk.checkout.codes import CodeRules
 from kiosk.checkout.rules import LoyaltyRules, PricingRules, TaxRules
-from kiosk.adapters.scanning import ScanningConfig
 from kiosk.checkout.session import SessionSettings
 from kiosk.members.config import FacePayConfig
 from kiosk.payments.config import PaymentsConfig

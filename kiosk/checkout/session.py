@@ -412,7 +412,7 @@ class CheckoutMachine:
         return self._add(s, product, e.at, grams=e.grams, source=LineSource.PRODUCE)
 
     def _weight(self, s: Checkout, e: ev.WeightChanged) -> Transition:
-        bag, finding = bagging.on_reading(s.bag, e.grams, e.stable, self.ctx.bagging)
+        bag, finding = bagging.on_reading(s.bag, e.grams, e.stable, self.ctx.bagging, e.at)
         s = replace(s, bag=bag)
         if s.phase != Phase.SHOPPING:
             if s.phase == Phase.IDLE or not e.stable:

@@ -12,6 +12,7 @@ from kiosk.cli.catalog_cmd import catalog_group
 from kiosk.cli.config_cmd import config_group
 from kiosk.cli.db_cmd import db_group
 from kiosk.cli.demo_cmd import demo
+from kiosk.cli.devices import devices
 from kiosk.cli.faces import faces
 from kiosk.cli.members_cmd import members_group
 from kiosk.cli.sales_cmd import sales_group
@@ -28,6 +29,7 @@ COMMANDS: list[click.Command] = [
     members_group,
     faces,
     scan,
+    devices,
     simulate,
     demo,
 ]

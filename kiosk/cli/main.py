@@ -24,3 +24,6 @@ def _register() -> None:
 
 
 _register()
+
+if __name__ == "__main__":
+    cli()

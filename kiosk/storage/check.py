@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.checkout.rules import TaxMode
 from kiosk.storage.engine import Database
+from kiosk.storage.migrate import HEAD, current_revision
 from kiosk.storage.models import (
     CounterRow,
     OutboxRow,
@@ -39,6 +40,16 @@ def check(db: Database) -> CheckReport:
     report = CheckReport()
     if db.is_sqlite:
         _sqlite_integrity(db, report)
+    revision = current_revision(db.engine)
+    if revision is None:
+        # A kiosk stopped before its first migration committed: nothing was ever stored.
+        report.notes.append("no schema yet: the database was never migrated (kiosk db migrate)")
+        return report
+    if revision != HEAD:
+        report.breaches.append(
+            f"schema at revision {revision}, expected {HEAD}: run kiosk db migrate"
+        )
+        return report
     with db.read() as s:
         report.products = int(s.scalar(select(func.count()).select_from(ProductRow)) or 0)
         report.sales = int(s.scalar(select(func.count()).select_from(SaleRow)) or 0)

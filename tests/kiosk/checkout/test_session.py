@@ -34,7 +34,9 @@ class Driver:
         return list(step.effects)
 
     def bag(self, grams: int) -> list[fx.Effect]:
-        return self(ev.WeightChanged, grams=grams, stable=True)
+        # the bagging check waits for the weight to hold (confirm and removal windows)
+        effects = self(ev.WeightChanged, grams=grams, stable=True)
+        return effects + self(ev.Tick, dt=self.m.ctx.bagging.removal_confirm_s)
 
     def kinds(self) -> list[str]:
         return [i.kind.value for i in self.s.interventions]

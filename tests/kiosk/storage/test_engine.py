@@ -68,3 +68,19 @@ def test_recorded_head_is_the_newest_migration() -> None:
     from kiosk.storage.migrate import HEAD
 
     assert head_revision() == HEAD
+
+
+def test_check_tells_an_unmigrated_database_from_an_old_one(tmp_path: Path) -> None:
+    from kiosk.storage.check import check
+    from kiosk.storage.migrate import upgrade
+
+    db = Database.open(f"sqlite:///{tmp_path / 'k.db'}", migrate=False)
+    fresh = check(db)
+    assert fresh.ok
+    assert fresh.sales == 0
+    assert any("never migrated" in n for n in fresh.notes)
+    upgrade(db.engine, "0001")
+    old = check(db)
+    assert not old.ok
+    assert "expected" in old.breaches[0]
+    db.close()

@@ -1,0 +1,1 @@
+"""Parts of benchmarks/weights.py: a generated catalog, the shelf and bagging runs."""

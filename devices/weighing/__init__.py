@@ -1,0 +1,1 @@
+"""Load cells: wire frames, calibration, stability, scales, smart shelves and simulators."""
