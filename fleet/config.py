@@ -31,7 +31,7 @@ class BrokerConfig(BaseModel):
     port: int = Field(default=8883, ge=1, le=65535, description="8883 for TLS, 1883 plain")
     tls: bool = Field(default=True, description="TLS to the broker (plain only on loopback)")
     ca_file: str | None = Field(
-        default="mosquitto/site/ca.crt", description="CA that signed the broker; relative here"
+        default="../var/site/ca.crt", description="CA that signed the broker; relative here"
     )
     keepalive_s: int = Field(default=30, ge=5, le=600, description="MQTT keepalive")
     session_expiry_s: int = Field(
@@ -63,7 +63,7 @@ class KeysConfig(BaseModel):
         description=f"Ed25519 signing key, outside the repo; env {ENV_SIGNING_KEY} wins",
     )
     public_key_files: tuple[str, ...] = Field(
-        default=("keys/fleet-signing.pub",),
+        default=("../var/site/fleet-signing.pub",),
         min_length=1,
         max_length=8,
         description="public keys kiosks trust (several during a key rotation); relative here",
@@ -93,6 +93,13 @@ class ManagerConfig(BaseModel):
         default=8884, ge=1, le=65535, description="the manager's broker listener; none: broker.port"
     )
     workers: int = Field(default=2, ge=1, le=32, description="ingest worker processes")
+    session_expiry_s: int = Field(
+        default=120,
+        ge=0,
+        le=86_400,
+        description="a crashed worker's share waits this long for its restart "
+        "(a clean stop ends its session at once, so nothing waits for a worker that left)",
+    )
     batch_max: int = Field(default=1000, ge=1, le=10_000, description="events per commit")
     batch_wait_ms: int = Field(default=20, ge=1, le=2000, description="longest wait to batch")
     heartbeat_timeout_s: float = Field(

@@ -51,6 +51,13 @@ def connect_properties(session_expiry_s: int, receive_maximum: int | None = None
     return props
 
 
+def end_session() -> Properties:
+    """DISCONNECT properties: drop our session now (a shared subscription member leaving)."""
+    props = Properties(PacketTypes.DISCONNECT)  # type: ignore[no-untyped-call]
+    props.SessionExpiryInterval = 0
+    return props
+
+
 def expiring(seconds: int) -> Properties:
     """PUBLISH properties: the broker drops the message if undelivered after `seconds`."""
     props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]

@@ -106,6 +106,7 @@ class Topics:
         self.prefix = config.prefix
         self.share_group = config.share_group
         self._depth = self.prefix.count("/") + 1
+        self._parsed: dict[str, Address] = {}
 
     def kiosk(self, store: str, kiosk: str) -> KioskTopics:
         for what, name in (("store", store), ("kiosk", kiosk)):
@@ -126,6 +127,15 @@ class Topics:
         return [self.any_kiosk(TopicKind.STATUS)]
 
     def parse(self, topic: str) -> Address:
+        """The address of a kiosk topic (cached: a fleet has few distinct topics)."""
+        address = self._parsed.get(topic)
+        if address is None:
+            address = self._parse(topic)
+            if len(self._parsed) < 200_000:
+                self._parsed[topic] = address
+        return address
+
+    def _parse(self, topic: str) -> Address:
         parts = topic.split("/")
         if "/".join(parts[: self._depth]) != self.prefix or len(parts) < self._depth + 3:
             raise TopicError(f"not a kiosk topic: {topic[:200]!r}")

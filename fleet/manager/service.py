@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
 from fleet.config import LoadedFleetConfig
+from fleet.lifecycle import StopFlag
 from fleet.manager.commands import CommandSender
 from fleet.manager.monitor import Monitor
-from fleet.manager.worker import IngestWorker, StopFlag
+from fleet.manager.sink import PipeSink, store_process
+from fleet.manager.worker import IngestWorker
 from fleet.signing import KeyFileError, Signer, load_private_key
 from fleet.store.database import open_store
+from fleet.store.projection import Projector
 from fleet.topics import Topics
 from kiosk.storage.engine import Database
 
@@ -61,13 +66,30 @@ def load_signer(loaded: LoadedFleetConfig) -> Signer | None:
 
 
 def _worker_process(
-    loaded: LoadedFleetConfig, index: int, stop: StopFlag, ready: StopFlag, log_level: int
+    loaded: LoadedFleetConfig,
+    index: int,
+    stop: StopFlag,
+    ready: StopFlag,
+    conn: Connection,
+    log_level: int,
 ) -> None:
     logging.basicConfig(level=log_level, format="%(asctime)s worker-%(process)d %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    IngestWorker(loaded, index, ready=ready).run(stop)
+    worker = IngestWorker(loaded, index, ready=ready, sink=PipeSink(conn))
+    worker.run(stop, own_process=True)
+
+
+def _projector_process(loaded: LoadedFleetConfig, stop: StopFlag, log_level: int) -> None:
+    logging.basicConfig(level=log_level, format="%(asctime)s projector-%(process)d %(message)s")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Background work: during a burst the ingest workers get the CPU, this catches up after.
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(19)
+    Projector(open_store(loaded.store_url, migrate=False), loaded.config.alerts).run(stop)
 
 
 class ManagerService:
@@ -77,6 +99,7 @@ class ManagerService:
         *,
         workers: int | None = None,
         monitor: bool = True,
+        projector: bool = True,
         processes: bool = True,
         factories: list[ComponentFactory] | None = None,
     ) -> None:
@@ -85,6 +108,7 @@ class ManagerService:
         self.processes = processes
         self.db = open_store(loaded.store_url)  # migrates once, before any worker starts
         self.monitor = Monitor(loaded, db=self.db, signer=load_signer(loaded)) if monitor else None
+        self.projector = projector
         self.context = ManagerContext(
             loaded,
             self.db,
@@ -97,8 +121,8 @@ class ManagerService:
         self._mp = multiprocessing.get_context("spawn")
         self._stop = threading.Event()
         self._worker_stop = self._mp.Event()
-        self._procs: dict[int, BaseProcess] = {}
-        self._ready: dict[int, StopFlag] = {}
+        self._procs: dict[str, BaseProcess] = {}
+        self._ready: dict[int, StopFlag] = {}  # per worker: subscribed
         self._threads: list[threading.Thread] = []
         self.thread_workers: list[IngestWorker] = []
 
@@ -107,12 +131,15 @@ class ManagerService:
             self._start_worker(i)
         if self.monitor is not None:
             self._thread("monitor", self.monitor.run)
+        if self.projector:
+            self._start_projector()
         for c in self.components:
             self._thread(c.name, c.run)
         logger.info(
-            "fleet manager: %d workers, monitor %s, components %s",
+            "fleet manager: %d workers, monitor %s, projector %s, components %s",
             self.n_workers,
             "on" if self.monitor else "off",
+            "on" if self.projector else "off",
             [c.name for c in self.components] or "none",
         )
 
@@ -127,15 +154,31 @@ class ManagerService:
             self.thread_workers.append(worker)
             self._thread(f"worker-{index}", worker.run)
             return
-        ready = self._ready.setdefault(index, self._mp.Event())
-        proc = self._mp.Process(
-            target=_worker_process,
-            args=(self.loaded, index, self._worker_stop, ready, logging.getLogger().level),
-            name=f"fleet-worker-{index}",
-            daemon=True,
+        ready = self._ready[index] = self._mp.Event()
+        network_end, store_end = self._mp.Pipe()
+        level = logging.getLogger().level
+        self._spawn(
+            f"store-{index}",
+            store_process,
+            (self.loaded, store_end, self._worker_stop, level),
         )
+        self._spawn(
+            f"worker-{index}",
+            _worker_process,
+            (self.loaded, index, self._worker_stop, ready, network_end, level),
+        )
+
+    def _spawn(self, name: str, target: Callable[..., None], args: tuple[object, ...]) -> None:
+        proc = self._mp.Process(target=target, args=args, name=f"fleet-{name}", daemon=True)
         proc.start()
-        self._procs[index] = proc
+        self._procs[name] = proc
+
+    def _start_projector(self) -> None:
+        if not self.processes:
+            self._thread("projector", Projector(self.db, self.loaded.config.alerts).run)
+            return
+        level = logging.getLogger().level
+        self._spawn("projector", _projector_process, (self.loaded, self._worker_stop, level))
 
     def wait_ready(self, timeout_s: float = 30.0) -> bool:
         """True once every worker has its subscriptions (before that, nothing is queued for
@@ -146,10 +189,22 @@ class ManagerService:
 
     def supervise(self) -> None:
         """Restart worker processes that died (their unacked messages were redelivered)."""
-        for index, proc in list(self._procs.items()):
-            if not proc.is_alive() and not self._worker_stop.is_set():
-                logger.error("worker %d exited (%s); restarting it", index, proc.exitcode)
-                self._start_worker(index)
+        if self._worker_stop.is_set():
+            return
+        for name, proc in list(self._procs.items()):
+            if proc.is_alive():
+                continue
+            logger.error("%s exited (%s); restarting it", name, proc.exitcode)
+            if name == "projector":
+                self._start_projector()
+                continue
+            index = int(name.split("-")[1])
+            for partner in (f"worker-{index}", f"store-{index}"):  # a worker is the pair
+                other = self._procs[partner]
+                if other.is_alive():
+                    other.terminate()
+                    other.join(5)
+            self._start_worker(index)
 
     def stop(self, timeout_s: float = 10.0) -> None:
         self._stop.set()

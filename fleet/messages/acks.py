@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Literal
 
@@ -26,3 +28,13 @@ class EventAck(Message):
     v: Literal[1] = SCHEMA_VERSION
     kiosk_id: Name
     acks: tuple[AckItem, ...] = Field(min_length=1, max_length=20_000)
+
+
+def ack_payload(kiosk_id: str, acks: Iterable[tuple[int, str, AckStatus]]) -> bytes:
+    """An EventAck as JSON, built directly: the ingest path sends one per kiosk per batch."""
+    body = {
+        "v": SCHEMA_VERSION,
+        "kiosk_id": kiosk_id,
+        "acks": [{"seq": q, "event_id": e, "status": st.value} for q, e, st in acks],
+    }
+    return json.dumps(body, separators=(",", ":")).encode()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table
@@ -41,3 +42,23 @@ def upsert(
         set_={c: getattr(stmt.excluded, c) for c in update},
         where=where,
     )
+
+
+def time_value(session: Session) -> Callable[[datetime], object]:
+    """How a datetime goes to the driver directly: SQLite keeps SQLAlchemy's text format."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda dt: dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return lambda dt: dt.astimezone(UTC)
+
+
+def insert_many(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """A plain executemany INSERT straight to the driver: the ingest hot path, where
+    SQLAlchemy's per-row parameter processing costs more than SQLite's insert."""
+    placeholder = "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([placeholder] * len(columns))})"
+    )
+    session.connection().exec_driver_sql(sql, rows)

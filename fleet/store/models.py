@@ -109,7 +109,21 @@ class EventRow(Base):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("kiosk_id", "seq"),
-        Index("ix_events_window", "kiosk_id", "kind", "subkind", "created_at"),
+        # Only alert events are counted in time windows: index just those.
+        Index(
+            "ix_events_alerts",
+            "kiosk_id",
+            "subkind",
+            "created_at",
+            sqlite_where=text("kind = 'alert'"),
+            postgresql_where=text("kind = 'alert'"),
+        ),
+        Index(
+            "ix_events_unprojected",
+            "id",
+            sqlite_where=text("projected = 0"),
+            postgresql_where=text("NOT projected"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -121,6 +135,7 @@ class EventRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     body: Mapped[str] = mapped_column(Text)  # the message JSON exactly as received
+    projected: Mapped[bool] = mapped_column(Boolean, default=False)  # sales, stock, alerts done
 
 
 class SaleRow(Base):

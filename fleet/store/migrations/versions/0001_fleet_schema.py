@@ -88,13 +88,25 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("projected", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint("event_id", name=op.f("uq_events_event_id")),
         sa.UniqueConstraint("kiosk_id", "seq", name=op.f("uq_events_kiosk_id_seq")),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_events_window", ["kiosk_id", "kind", "subkind", "created_at"], unique=False
+            "ix_events_alerts",
+            ["kiosk_id", "subkind", "created_at"],
+            unique=False,
+            sqlite_where=sa.text("kind = 'alert'"),
+            postgresql_where=sa.text("kind = 'alert'"),
+        )
+        batch_op.create_index(
+            "ix_events_unprojected",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("projected = 0"),
+            postgresql_where=sa.text("NOT projected"),
         )
 
     op.create_table(
@@ -257,7 +269,8 @@ def downgrade() -> None:
     op.drop_table("health")
     op.drop_table("gaps")
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index("ix_events_window")
+        batch_op.drop_index("ix_events_alerts")
+        batch_op.drop_index("ix_events_unprojected")
 
     op.drop_table("events")
     with op.batch_alter_table("commands", schema=None) as batch_op:
