@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -276,13 +276,16 @@ class AgentCore:
                 logger.error("outbox event kind %r has no topic; it stays unsent", event.kind)
                 self._unroutable.add(event.kind)
             return
+        created = event.created_at
+        if created.tzinfo is None:  # SQLite hands back the kiosk's UTC times without a zone
+            created = created.replace(tzinfo=UTC)
         body = event_body(
             kind=event.kind,
             event_id=event.event_id,
             seq=event.seq,
             store=self.identity.store,
             kiosk_id=self.identity.kiosk_id,
-            created_at=event.created_at.isoformat(),
+            created_at=created.isoformat(),
             payload=event.payload,
         )
         payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=str)

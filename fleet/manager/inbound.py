@@ -83,12 +83,15 @@ class Parser:
         except TopicError as e:
             return Refused(topic[:300], str(e), size, _text(payload, SAMPLE_CHARS))
         if size > self.max_bytes:
+            # Kept whole when it is an event we can acknowledge: refused here, not lost.
+            header = self._header(address, payload)
             return Refused(
                 topic,
                 f"payload of {size} bytes is over the {self.max_bytes}-byte limit",
                 size,
-                _text(payload, SAMPLE_CHARS),
+                _text(payload, size if header else SAMPLE_CHARS),
                 address,
+                header,
             )
         try:
             return self._typed(address, topic, payload)

@@ -166,11 +166,9 @@ class IngestWorker:
                 ),
             )
         except (OSError, ssl.SSLError) as e:
-            delay = self.backoff.next()
-            logger.warning(
-                "worker %d: broker unreachable (%s), retry in %.1fs", self.index, e, delay
-            )
-            stop.wait(delay)
+            if self.backoff.attempt == 0:  # once per outage
+                logger.warning("worker %d: broker unreachable (%s), retrying", self.index, e)
+            stop.wait(self.backoff.next())
             return False
         self._connection += 1
         return True

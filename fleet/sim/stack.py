@@ -20,7 +20,7 @@ from fleet.manager.service import ManagerService
 
 def local_config(
     workdir: Path,
-    broker: LocalMosquitto,
+    mosquitto: LocalMosquitto,
     base: LoadedFleetConfig | None = None,
     **sections: dict[str, object],
 ) -> LoadedFleetConfig:
@@ -28,13 +28,13 @@ def local_config(
     base = base or LoadedFleetConfig(FleetConfig(), workdir / "fleet.toml")
     broker_section: dict[str, object] = {
         "host": "127.0.0.1",
-        "port": broker.port,
-        "tls": broker.tls is not None,
-        "ca_file": str(broker.tls.ca) if broker.tls else None,
+        "port": mosquitto.port,
+        "tls": mosquitto.tls is not None,
+        "ca_file": str(mosquitto.tls.ca) if mosquitto.tls else None,
     }
     merged: dict[str, dict[str, object]] = {
         "broker": broker_section,
-        "manager": {"port": broker.manager_port},
+        "manager": {"port": mosquitto.manager_port},
         "store": {"url": f"sqlite:///{workdir / 'fleet.db'}"},
     }
     for name, values in sections.items():
