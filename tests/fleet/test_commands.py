@@ -93,7 +93,8 @@ def test_a_good_command_runs_once_and_a_replay_is_refused(processor, keys) -> No
     assert calls.log == [("lock", "audit")]
     assert proc.locked
     again = proc.handle(payload).result
-    assert again.status == ResultStatus.REFUSED and "replayed" in again.detail
+    assert again.status == ResultStatus.REFUSED
+    assert "replayed" in again.detail
     assert calls.log == [("lock", "audit")]
 
 
@@ -148,7 +149,8 @@ def test_forged_and_tampered_commands_are_refused(processor, keys) -> None:
         update={"body": genuine.body.replace('"unlock"', '"lock","reason":""')}
     )
     result = proc.handle(tampered.to_json()).result
-    assert result.status == ResultStatus.REFUSED and "does not match" in result.detail
+    assert result.status == ResultStatus.REFUSED
+    assert "does not match" in result.detail
     bad_sig = genuine.model_copy(update={"signature": base64.b64encode(b"x" * 64).decode()})
     assert "does not match" in proc.handle(bad_sig.to_json()).result.detail
     assert "unreadable" in proc.handle(b"\x00\xffnot json").result.detail
@@ -163,7 +165,8 @@ def test_a_failing_hook_is_reported_not_raised(processor, keys, tmp_path: Path) 
     proc = processor(Calls())
     proc.hooks = AppHooks(lock=broken)
     result = proc.handle(keys[0].sign(body()).to_json()).result
-    assert result.status == ResultStatus.FAILED and "screen driver gone" in result.detail
+    assert result.status == ResultStatus.FAILED
+    assert "screen driver gone" in result.detail
     assert not proc.locked
 
 

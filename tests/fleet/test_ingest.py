@@ -74,7 +74,8 @@ def test_a_reused_sequence_number_is_quarantined_and_acknowledged(tmp_path) -> N
     assert outcome.acks[("s1", "k1")][0][2] == AckStatus.QUARANTINED
     with ingest.db.read() as s:
         q = s.scalars(select(QuarantineRow)).one()
-        assert "sequence number 1 already used" in q.reason and q.seq == 1
+        assert "sequence number 1 already used" in q.reason
+        assert q.seq == 1
 
 
 def test_parser_names_what_is_wrong() -> None:
@@ -92,10 +93,12 @@ def test_parser_names_what_is_wrong() -> None:
         assert isinstance(refused, Refused), payload[:40]
         assert expected in refused.reason, refused.reason
     wrong = parser.parse(Topics().kiosk("s1", "k2").event("session"), good)
-    assert isinstance(wrong, Refused) and "on the topic of s1/k2" in wrong.reason
+    assert isinstance(wrong, Refused)
+    assert "on the topic of s1/k2" in wrong.reason
     assert wrong.header is None  # never acknowledged to a kiosk it did not come from
     on_alerts = parser.parse(Topics().kiosk("s1", "k1").event("alert"), good)
-    assert isinstance(on_alerts, Refused) and "on the alerts topic" in on_alerts.reason
+    assert isinstance(on_alerts, Refused)
+    assert "on the alerts topic" in on_alerts.reason
 
 
 def test_bad_messages_over_mqtt_do_not_stop_the_worker(harness, wait) -> None:
@@ -142,7 +145,8 @@ def test_bad_messages_over_mqtt_do_not_stop_the_worker(harness, wait) -> None:
         h.topics.kiosk("s1", "k2").event("session"), event(1, kiosk="k2")[1], qos=1
     ).wait_for_publish(5)
     wait(lambda: _count(h, EventRow) == 2, what="worker still storing")
-    assert worker.stats.quarantined == 2 and worker.stats.stored == 2
+    assert worker.stats.quarantined == 2
+    assert worker.stats.stored == 2
     k2.loop_stop()
 
 

@@ -152,7 +152,8 @@ def test_price_catalog_and_config_commands(harness, real_kiosk, wait, kiosk_dir)
         return wait(lambda: _result(h, str(sent.command_id)), what=f"{action.name} result")
 
     row = run(PriceChangeAction(changes=(PriceChange(gtin="5449000039231", price=399),)))
-    assert row.status == "ok" and row.result_data == {"changed": 1}
+    assert row.status == "ok"
+    assert row.result_data == {"changed": 1}
     with k.kiosk.db.read() as s:
         assert s.get(ProductRow, "05449000039231").price == 399
     assert k.catalog_reloads == 1
@@ -165,7 +166,8 @@ def test_price_catalog_and_config_commands(harness, real_kiosk, wait, kiosk_dir)
             )
         )
     )
-    assert row.status == "refused" and "unknown products" in (row.result_detail or "")
+    assert row.status == "refused"
+    assert "unknown products" in (row.result_detail or "")
     with k.kiosk.db.read() as s:
         assert s.get(ProductRow, "05449000039231").price == 399, "all or nothing"
 
@@ -173,9 +175,11 @@ def test_price_catalog_and_config_commands(harness, real_kiosk, wait, kiosk_dir)
         "gtin,name_en,name_zh,price,tax_category,stock\n4006381333931,Pencil,铅笔,2.50,standard,9\n"
     )
     row = run(CatalogUpdateAction(csv=csv))
-    assert row.status == "ok" and row.result_data["added"] == 1
+    assert row.status == "ok"
+    assert row.result_data["added"] == 1
     row = run(CatalogUpdateAction(csv="gtin,name_en\n123,x\n"))
-    assert row.status == "refused" and "catalog refused" in (row.result_detail or "")
+    assert row.status == "refused"
+    assert "catalog refused" in (row.result_detail or "")
 
     original = (kiosk_dir / "kiosk.toml").read_text()
     row = run(ConfigUpdateAction(toml=original.replace("session]", "session]\nbogus = 1", 1)))

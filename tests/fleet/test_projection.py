@@ -104,7 +104,8 @@ def test_repeated_weight_mismatches_raise_one_alert(fleet: Fleet) -> None:
     fleet.alert("weight_mismatch", T0 + timedelta(minutes=23), kiosk="k2")  # another kiosk
     [alert] = fleet.alerts()
     assert (alert.rule, alert.kiosk_id, alert.status) == (Rule.WEIGHT_MISMATCHES, "k1", "open")
-    assert alert.detail["in_window"] == 4 and alert.count == 2
+    assert alert.detail["in_window"] == 4
+    assert alert.count == 2
 
 
 def test_payment_failure_spike_and_device_fault(fleet: Fleet) -> None:
@@ -150,7 +151,8 @@ def test_low_stock_raises_and_a_restock_resolves(fleet: Fleet) -> None:
         T0 + timedelta(minutes=1),
     )
     [done] = fleet.alerts()
-    assert done.status == AlertStatus.RESOLVED.value and done.resolved_by == "rule"
+    assert done.status == AlertStatus.RESOLVED.value
+    assert done.resolved_by == "rule"
 
 
 def test_alert_lifecycle(fleet: Fleet) -> None:
