@@ -95,6 +95,7 @@ class LocalMosquitto:
         tls: TlsFiles | None = None,
         extra: Iterable[str] = (),
         shipped: Path = SHIPPED_CONF,
+        password_file: Path | None = None,
     ) -> None:
         binary = shutil.which("mosquitto") or (
             "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
@@ -104,7 +105,8 @@ class LocalMosquitto:
         self.binary = binary
         self.workdir = workdir
         self.users = dict(users) if users is not None else None
-        self.acl = acl if users is not None else None
+        self.password_file = password_file  # an existing file (make-site.sh) instead of users
+        self.acl = acl if users is not None or password_file is not None else None
         self.tls = tls
         self.extra = list(extra)
         self.shipped = shipped
@@ -125,7 +127,7 @@ class LocalMosquitto:
                 f"keyfile {self.tls.key}",
                 "tls_version tlsv1.2",
             ]
-        if kiosks and self.users is not None:
+        if kiosks and self.acl is not None:
             lines.append("use_username_as_clientid true")
         return lines
 
@@ -141,11 +143,12 @@ class LocalMosquitto:
         if os.geteuid() == 0:
             # Root would drop to the `mosquitto` user, who cannot read this private workdir.
             lines.append("user root")
-        if self.users is None:
+        if self.users is None and self.password_file is None:
             lines.append("allow_anonymous true")
         else:
-            passwd = self.workdir / "passwd"
-            write_password_file(passwd, self.users)
+            passwd = self.password_file or self.workdir / "passwd"
+            if self.password_file is None:
+                write_password_file(passwd, self.users or {})
             lines += ["allow_anonymous false", f"password_file {passwd}"]
             if self.acl is not None:
                 lines.append(f"acl_file {self.acl}")

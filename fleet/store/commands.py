@@ -63,9 +63,9 @@ def _resend_answered(s: Session, row: CommandRow, item: ResultIn, now: datetime)
     if not isinstance(last, int) or wanted < 1:
         return
     gone_until = (first - 1) if isinstance(first, int) else last
-    if gone_until >= wanted:
-        gaps.mark_lost(s, row.kiosk_id, wanted, gone_until, now)
-        rules.events_lost(s, row.kiosk_id, item.address.store, wanted, gone_until, now)
+    for lo, hi in gaps.missing(s, row.kiosk_id, wanted, gone_until):
+        gaps.mark_lost(s, row.kiosk_id, lo, hi, now)
+        rules.events_lost(s, row.kiosk_id, item.address.store, lo, hi, now)
 
 
 def expire(s: Session, now: datetime) -> int:

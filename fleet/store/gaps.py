@@ -124,6 +124,21 @@ def note_hole(s: Session, hole: Hole, now: datetime) -> GapRow:
     return row
 
 
+def missing(s: Session, kiosk_id: str, first: int, last: int) -> list[tuple[int, int]]:
+    """The ranges within first..last that are neither stored nor quarantined."""
+    if last < first:
+        return []
+    have = [x for x in _accounted(s, kiosk_id, first - 1) if x <= last]
+    ranges, expected = [], first
+    for seq in have:
+        if seq > expected:
+            ranges.append((expected, seq - 1))
+        expected = max(expected, seq + 1)
+    if expected <= last:
+        ranges.append((expected, last))
+    return ranges
+
+
 def mark_lost(s: Session, kiosk_id: str, first: int, last: int, now: datetime) -> None:
     """The kiosk no longer holds first..last: stop asking, and let the high-water mark pass."""
     row = s.get(GapRow, (kiosk_id, first))

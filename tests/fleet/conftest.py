@@ -148,9 +148,12 @@ class Harness:
         agent.start()
         return agent
 
-    def close(self) -> None:
+    def close_agents(self) -> None:
         for agent in self.agents:
             agent.stop(2)
+
+    def close(self) -> None:
+        self.close_agents()
         self._stop.set()
         for t in self._threads:
             t.join(10)
