@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -25,35 +27,42 @@ from fleet.messages.commands import (
 )
 from fleet.signing import KeyFileError
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sending(f: F) -> F:
+    """Options every action takes, after it: `fleet command K1 lock --reason x --wait 5`."""
+    f = click.option(
+        "--by", "issued_by", default=None, help="Operator name (default: your login)."
+    )(f)
+    f = click.option(
+        "--wait",
+        "wait_s",
+        type=float,
+        default=15.0,
+        show_default=True,
+        help="Seconds to wait for the kiosk's result.",
+    )(f)
+    wrapped: F = click.pass_context(config_option(f))  # type: ignore[assignment]
+    return wrapped
+
 
 @click.group("command")
 @click.argument("kiosk")
-@config_option
-@click.option(
-    "--wait",
-    "wait_s",
-    type=float,
-    default=15.0,
-    show_default=True,
-    help="Seconds to wait for the kiosk's result.",
-)
-@click.option("--by", "issued_by", default=None, help="Operator name (default: your login).")
 @click.pass_context
-def command_group(
-    ctx: click.Context, kiosk: str, config_path: Path | None, wait_s: float, issued_by: str | None
-) -> None:
+def command_group(ctx: click.Context, kiosk: str) -> None:
     """Send KIOSK a signed command (lock, unlock, price, catalog, config, resend, restart)."""
-    ctx.obj = {
-        "kiosk": kiosk,
-        "config": config_path,
-        "wait": wait_s,
-        "by": issued_by or getpass.getuser(),
-    }
+    ctx.obj = {"kiosk": kiosk}
 
 
 def _send(ctx: click.Context, action: Action) -> None:
-    opts = ctx.obj
-    loaded = load(opts["config"])
+    p = ctx.params
+    opts = {
+        "kiosk": ctx.obj["kiosk"],
+        "wait": p["wait_s"],
+        "by": p["issued_by"] or getpass.getuser(),
+    }
+    loaded = load(p["config_path"])
     try:
         sent = send_command(loaded, opts["kiosk"], action, opts["by"], opts["wait"])
     except (UnknownKiosk, KeyFileError, BrokerUnavailable) as e:
@@ -77,27 +86,27 @@ def _send(ctx: click.Context, action: Action) -> None:
 
 @command_group.command("lock")
 @click.option("--reason", default="", help="Shown to staff and kept in the journal.")
-@click.pass_context
-def lock(ctx: click.Context, reason: str) -> None:
+@sending
+def lock(ctx: click.Context, reason: str, **_: Any) -> None:
     """Out of service."""
     _send(ctx, LockAction(reason=reason))
 
 
 @command_group.command("unlock")
-@click.pass_context
-def unlock(ctx: click.Context) -> None:
+@sending
+def unlock(ctx: click.Context, **_: Any) -> None:
     """Back in service."""
     _send(ctx, UnlockAction())
 
 
 @command_group.command("price")
 @click.argument("changes", nargs=-1, required=True)
-@click.pass_context
-def price(ctx: click.Context, changes: tuple[str, ...]) -> None:
+@sending
+def price(ctx: click.Context, changes: tuple[str, ...], **_: Any) -> None:
     """Set prices: GTIN=MINOR_UNITS ... (e.g. 6901234567892=1290), all or nothing."""
     parsed = []
     for change in changes:
-        gtin, _, value = change.partition("=")
+        gtin, _sep, value = change.partition("=")
         if not value.isdigit():
             raise click.BadParameter(f"{change!r}: write GTIN=PRICE in minor units")
         parsed.append(PriceChange(gtin=gtin, price=int(value)))
@@ -106,31 +115,31 @@ def price(ctx: click.Context, changes: tuple[str, ...]) -> None:
 
 @command_group.command("catalog")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_context
-def catalog(ctx: click.Context, csv_file: Path) -> None:
+@sending
+def catalog(ctx: click.Context, csv_file: Path, **_: Any) -> None:
     """Add or update products from a catalog CSV (same columns as config/catalog.csv)."""
     _send(ctx, CatalogUpdateAction(csv=csv_file.read_text(encoding="utf-8")))
 
 
 @command_group.command("config")
 @click.argument("toml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_context
-def config(ctx: click.Context, toml_file: Path) -> None:
+@sending
+def config(ctx: click.Context, toml_file: Path, **_: Any) -> None:
     """Replace the kiosk.toml (the kiosk validates it first; it applies at restart)."""
     _send(ctx, ConfigUpdateAction(toml=toml_file.read_text(encoding="utf-8")))
 
 
 @command_group.command("resend")
 @click.argument("from_seq", type=click.IntRange(1))
-@click.pass_context
-def resend(ctx: click.Context, from_seq: int) -> None:
+@sending
+def resend(ctx: click.Context, from_seq: int, **_: Any) -> None:
     """Publish again every outbox event from sequence FROM_SEQ on."""
     _send(ctx, ResendAction(from_seq=from_seq))
 
 
 @command_group.command("restart")
 @click.option("--reason", default="")
-@click.pass_context
-def restart(ctx: click.Context, reason: str) -> None:
+@sending
+def restart(ctx: click.Context, reason: str, **_: Any) -> None:
     """Restart the kiosk app (after answering)."""
     _send(ctx, RestartAction(reason=reason))
