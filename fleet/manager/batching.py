@@ -59,12 +59,22 @@ def _commit_splitting(ingest: IngestStore, items: list[Item]) -> BatchOutcome:
 
 
 def is_unavailable(e: Exception) -> bool:
-    """Locked, disconnected or down: worth waiting for (unlike a constraint or a bug)."""
+    """Locked, deadlocked, disconnected or down: worth retrying (unlike a constraint or a bug)."""
     if isinstance(e, DBAPIError) and e.connection_invalidated:
         return True
     text = str(getattr(e, "orig", e)).lower()
     return isinstance(e, OperationalError) and any(
-        w in text for w in ("locked", "connect", "closed", "terminat", "timeout", "busy")
+        w in text
+        for w in (
+            "locked",
+            "connect",
+            "closed",
+            "terminat",
+            "timeout",
+            "busy",
+            "deadlock",
+            "could not serialize",
+        )
     )
 
 

@@ -115,7 +115,9 @@ class IngestStore:
 
     @staticmethod
     def _register(s: Session, items: Sequence[Item], now: datetime) -> None:
-        kiosks = {i.address.kiosk: i.address.store for i in items if i.address is not None}
+        # Sorted: concurrent workers then lock kiosk rows in the same order (no deadlock).
+        found = {i.address.kiosk: i.address.store for i in items if i.address is not None}
+        kiosks = dict(sorted(found.items()))
         if not kiosks:
             return
         rows = [
@@ -190,7 +192,7 @@ class IngestStore:
             update(KIOSKS)
             .where(t.kiosk_id == bindparam("k"))
             .values(max_seq=case((t.max_seq < bindparam("m"), bindparam("m")), else_=t.max_seq)),
-            [{"k": k, "m": m} for k, m in top.items()],
+            [{"k": k, "m": m} for k, m in sorted(top.items())],
         )
 
     @staticmethod

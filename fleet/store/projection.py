@@ -2,9 +2,9 @@
 
 Ingest workers only append events (that is what bounds the fleet's ingest rate); the
 projector then reads events not yet projected, in arrival order, and applies their effects
-in one transaction per batch. On PostgreSQL unprojected rows are claimed with FOR UPDATE
-SKIP LOCKED; on SQLite they are read and parsed outside the write lock and re-checked under
-it. Either way several projectors (and `fleet report`) may run at once.
+in one transaction per batch. Several projectors (one per manager host, and `fleet report`)
+may run at once: on PostgreSQL they take turns on an advisory lock; on SQLite rows are read
+and parsed outside the write lock and re-checked under it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Row, Select, not_, select, update
+from sqlalchemy import Row, Select, not_, select, text, update
 from sqlalchemy.orm import Session
 
 from fleet.alerts import rules
@@ -38,6 +38,7 @@ from kiosk.storage.engine import Database
 
 logger = logging.getLogger(__name__)
 
+PROJECTION_LOCK = 0x466C656574  # "Fleet": the advisory lock key of the projectors
 _SEVERITY_ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 
 
@@ -77,7 +78,10 @@ class Projector:
                     self._apply_rows(s, [r for r, _ in keep], [p for _, p in keep], now)
             self.last_write_s = time.monotonic() - started
         else:
-            with self.db.write() as s:  # rows locked for this projector only (SKIP LOCKED)
+            with self.db.write() as s:
+                # One projector applies at a time (they share stock and alert rows, and two
+                # taking them in different orders would deadlock); others wait here.
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PROJECTION_LOCK})
                 rows = s.execute(self._pending().with_for_update(skip_locked=True)).all()
                 if not rows:
                     return 0

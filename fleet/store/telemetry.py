@@ -68,7 +68,7 @@ def store_health(s: Session, items: Sequence[HealthIn], now: datetime) -> int:
                 "b": i.health.outbox_backlog,
                 "lk": i.health.locked,
             }
-            for k, i in latest.items()
+            for k, i in sorted(latest.items())
         ],
     )
     for kiosk_id, item in latest.items():
