@@ -1,9 +1,46 @@
-"""The `fleet` command: manager, reports, users and simulated kiosks."""
+"""The `fleet` command: manager, commands, alerts, reports, keys and simulated kiosks."""
+
+from __future__ import annotations
+
+import logging
 
 import click
 
 
 @click.group()
 @click.version_option(package_name="open-selfcheckout")
-def cli() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Debug log output.")
+def cli(verbose: bool) -> None:
     """Fleet operations for self-checkout kiosks."""
+    level = logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _register() -> None:
+    from fleet.commandline.agent_cmd import agent_group
+    from fleet.commandline.alerts import alerts_group
+    from fleet.commandline.command import command_group
+    from fleet.commandline.keys import keys_group
+    from fleet.commandline.report import report_group
+    from fleet.commandline.schemas_cmd import schemas_group
+    from fleet.commandline.serve import serve
+    from fleet.commandline.simulate import simulate
+    from fleet.commandline.store_cmd import db_group, status
+
+    for command in (
+        serve,
+        status,
+        command_group,
+        alerts_group,
+        report_group,
+        keys_group,
+        simulate,
+        db_group,
+        agent_group,
+        schemas_group,
+    ):
+        cli.add_command(command)
+
+
+_register()

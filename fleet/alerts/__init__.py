@@ -1,0 +1,1 @@
+"""Fleet alerts: the open -> acknowledged -> resolved lifecycle, and the rules that raise them."""

@@ -1,0 +1,1 @@
+"""Running Mosquitto locally with the shipped config (tests, benchmarks, simulations, demo)."""

@@ -1,0 +1,227 @@
+"""A Mosquitto process on 127.0.0.1 built from the shipped config/mosquitto files.
+
+Every delivery, queue and persistence setting of `config/mosquitto/mosquitto.conf` is kept;
+only listeners, file paths and logging are replaced, so tests and benchmarks exercise the
+limits and the ACL a site runs with. The process dies with its parent (PR_SET_PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from fleet.broker.passwd import write_password_file
+
+logger = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED_CONF = REPO / "config" / "mosquitto" / "mosquitto.conf"
+SHIPPED_ACL = REPO / "config" / "mosquitto" / "acl"
+# Directives that name files, ports or identities of the real site: replaced here.
+_SITE_SPECIFIC = frozenset(
+    {
+        "listener",
+        "protocol",
+        "cafile",
+        "certfile",
+        "keyfile",
+        "tls_version",
+        "use_username_as_clientid",
+        "password_file",
+        "acl_file",
+        "allow_anonymous",
+        "persistence_location",
+        "pid_file",
+        "log_dest",
+        "log_type",
+        "include_dir",
+        "user",
+    }
+)
+
+
+class BrokerError(RuntimeError):
+    """Mosquitto is missing, or did not start (the message carries its log)."""
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca: Path
+    cert: Path
+    key: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def shipped_directives(path: Path = SHIPPED_CONF) -> list[str]:
+    """The site-independent lines of the shipped config (limits, persistence, keepalive)."""
+    kept = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and line.split()[0] not in _SITE_SPECIFIC:
+            kept.append(line)
+    return kept
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class LocalMosquitto:
+    """Two listeners like a site: `port` for kiosks, `manager_port` for the manager."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        users: Mapping[str, str] | None = None,
+        acl: Path | None = SHIPPED_ACL,
+        tls: TlsFiles | None = None,
+        extra: Iterable[str] = (),
+        shipped: Path = SHIPPED_CONF,
+        password_file: Path | None = None,
+    ) -> None:
+        binary = shutil.which("mosquitto") or (
+            "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+        )
+        if binary is None:
+            raise BrokerError("mosquitto not found: apt install mosquitto")
+        self.binary = binary
+        self.workdir = workdir
+        self.users = dict(users) if users is not None else None
+        self.password_file = password_file  # an existing file (make-site.sh) instead of users
+        self.acl = acl if users is not None or password_file is not None else None
+        self.tls = tls
+        self.extra = list(extra)
+        self.shipped = shipped
+        self.port = free_port()
+        self.manager_port = free_port()
+        self.log_path = workdir / "mosquitto.log"
+        self.conf_path = workdir / "mosquitto.conf"
+        self._proc: subprocess.Popen[bytes] | None = None
+        (workdir / "data").mkdir(parents=True, exist_ok=True)
+        self._write_config()
+
+    def _listener(self, port: int, *, kiosks: bool) -> list[str]:
+        lines = [f"listener {port} 127.0.0.1", "protocol mqtt"]
+        if self.tls:
+            lines += [
+                f"cafile {self.tls.ca}",
+                f"certfile {self.tls.cert}",
+                f"keyfile {self.tls.key}",
+                "tls_version tlsv1.2",
+            ]
+        if kiosks and self.acl is not None:
+            lines.append("use_username_as_clientid true")
+        return lines
+
+    def _write_config(self) -> None:
+        lines = shipped_directives(self.shipped)
+        lines += [
+            f"persistence_location {self.workdir / 'data'}/",
+            f"log_dest file {self.log_path}",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+        ]
+        if os.geteuid() == 0:
+            # Root would drop to the `mosquitto` user, who cannot read this private workdir.
+            lines.append("user root")
+        if self.users is None and self.password_file is None:
+            lines.append("allow_anonymous true")
+        else:
+            passwd = self.password_file or self.workdir / "passwd"
+            if self.password_file is None:
+                write_password_file(passwd, self.users or {})
+            lines += ["allow_anonymous false", f"password_file {passwd}"]
+            if self.acl is not None:
+                lines.append(f"acl_file {self.acl}")
+        lines += self.extra
+        lines += self._listener(self.port, kiosks=True)
+        lines += self._listener(self.manager_port, kiosks=False)
+        self.conf_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    # -- process ------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def start(self, timeout_s: float = 10.0) -> LocalMosquitto:
+        if self.running:
+            return self
+        self._proc = subprocess.Popen(
+            [self.binary, "-c", str(self.conf_path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise BrokerError(f"mosquitto exited at start:\n{self.log_tail()}")
+            if self._listening(self.port) and self._listening(self.manager_port):
+                logger.info("mosquitto %s on 127.0.0.1:%s", self._proc.pid, self.port)
+                return self
+            time.sleep(0.05)
+        self.kill()
+        raise BrokerError(f"mosquitto did not listen within {timeout_s}s:\n{self.log_tail()}")
+
+    @staticmethod
+    def _listening(port: int) -> bool:
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to save its state (what a power cut does)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self._proc is None or self._proc.poll() is not None:
+            return
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def __enter__(self) -> LocalMosquitto:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

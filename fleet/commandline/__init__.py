@@ -1,0 +1,1 @@
+"""The `fleet` command's groups, one module each (registered in fleet/cli.py)."""

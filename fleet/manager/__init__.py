@@ -1,0 +1,1 @@
+"""The fleet manager: ingest workers, the monitor, command sending, and the service."""

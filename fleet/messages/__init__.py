@@ -1,0 +1,1 @@
+"""Versioned MQTT payloads: pydantic models serialised as JSON; schemas in fleet/schemas/."""

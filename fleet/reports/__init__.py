@@ -1,0 +1,1 @@
+"""Operator reports from the fleet store."""

@@ -1,0 +1,1 @@
+"""Simulated kiosks: the real agent code on an in-memory outbox, many per process."""

@@ -1,0 +1,1 @@
+"""The fleet store: kiosks, events (each once), sales, stock, health, alerts, commands."""
