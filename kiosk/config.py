@@ -21,6 +21,7 @@ from kiosk.checkout.rules import LoyaltyRules, PricingRules, TaxRules
 from kiosk.checkout.session import SessionSettings
 from kiosk.payments.config import PaymentsConfig
 from kiosk.receipts.config import ReceiptsConfig
+from kiosk.ui.config import UiConfig
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 DEFAULT_PATH = Path("config/kiosk.toml")
@@ -94,6 +95,7 @@ class KioskConfig(BaseModel):
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     receipts: ReceiptsConfig = Field(default_factory=ReceiptsConfig)
     staff: StaffSection = Field(default_factory=StaffSection)
+    ui: UiConfig = Field(default_factory=UiConfig)
 
 
 class ConfigError(Exception):

@@ -12,6 +12,7 @@ from kiosk.cli.catalog_cmd import catalog_group
 from kiosk.cli.config_cmd import config_group
 from kiosk.cli.db_cmd import db_group
 from kiosk.cli.demo_cmd import demo
+from kiosk.cli.run_cmd import run
 from kiosk.cli.sales_cmd import sales_group
 from kiosk.cli.simulate_cmd import simulate
 from kiosk.cli.staff_cmd import staff_group
@@ -24,4 +25,5 @@ COMMANDS: list[click.Command] = [
     sales_group,
     simulate,
     demo,
+    run,
 ]
