@@ -24,7 +24,7 @@ from kiosk.messages import render
 from kiosk.ui.bridge import Snapshot, StateBridge
 from kiosk.ui.config import UiConfig
 from kiosk.ui.device_board import DeviceStatus
-from kiosk.ui.lang import tr
+from kiosk.ui.lang import tr as _
 from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.navigation import (
     LockedBy,
@@ -293,7 +293,7 @@ class KioskApp(App):
         settings = self.runtime.machine.ctx.settings
         end = self.snapshot.checkout.last_activity + settings.inactivity_warning_s
         left = max(0, int(end + settings.inactivity_clear_s - self.runtime.clock()))
-        self.still_there_countdown = tr(
+        self.still_there_countdown = _(
             "Your basket will be cleared in {seconds} s.", self.language, seconds=left
         )
 

@@ -6,7 +6,7 @@ Passing the language makes every text depend on it, so the .kv rules re-evaluate
 
 from __future__ import annotations
 
-from kiosk.i18n import LANGUAGES, gettext_for
+from kiosk.i18n import LANGUAGES, N_, gettext_for
 
 # Each language names itself, so a shopper finds theirs whatever is shown now.
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "中文"}
@@ -27,4 +27,4 @@ def other_language(language: str) -> str:
 
 
 def weight_text(grams: int, language: str) -> str:
-    return tr("{kg} kg", language, kg=f"{grams / 1000:.3f}")
+    return tr(N_("{kg} kg"), language, kg=f"{grams / 1000:.3f}")

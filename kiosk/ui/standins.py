@@ -76,18 +76,18 @@ class SyntheticCamera:
 
 
 class StandInBaggingScale:
-    """Puts each scanned item in the bag `delay_s` later with exactly its expected weight,
-    and empties the bag when the shopper leaves. Stands in for devices' bagging scale."""
+    """Puts what was scanned in the bag `delay_s` later with exactly its expected weight (and
+    takes voided items out), then empties the bag when the shopper leaves. Stands in for
+    devices' bagging scale."""
 
     def __init__(self, runtime: Runtime, board: DeviceBoard, *, delay_s: float = 1.0) -> None:
         self.runtime = runtime
         self.board = board
         self.delay_s = delay_s
-        self.grams = 0
         self._lock = threading.Lock()
-        self._handled: set[tuple[str, int, str]] = set()
-        self._session = ""
-        self._timers: list[threading.Timer] = []
+        self._timer: threading.Timer | None = None
+        self._target: int | None = None
+        self._shopping = False
 
     def start(self) -> None:
         logger.info("bagging scale: in-process stand-in (follows the cart, no real weighing)")
@@ -98,40 +98,38 @@ class StandInBaggingScale:
         self._send(0)
 
     def stop(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
 
     def _send(self, grams: int) -> None:
         self.runtime.post(ev.WeightChanged(at=self.runtime.clock(), grams=grams, stable=True))
 
-    def _later(self, delta: int) -> None:
-        def place() -> None:
-            with self._lock:
-                self.grams = max(0, self.grams + delta)
-                grams = self.grams
-            self._send(grams)
-
-        timer = threading.Timer(self.delay_s, place)
-        timer.daemon = True
-        self._timers = [t for t in self._timers if t.is_alive()] + [timer]
-        timer.start()
+    def _settle_at(self, grams: int) -> None:
+        """One reading after `delay_s`; a newer target replaces a pending one (bursts)."""
+        with self._lock:
+            if grams == self._target and self._timer is not None and self._timer.is_alive():
+                return  # already on its way (steps without news, such as ticks)
+            self._target = grams
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay_s, self._send, (max(0, grams),))
+            self._timer.daemon = True
+            self._timer.start()
 
     def _on_step(self, state: Checkout, effects: tuple[fx.Effect, ...]) -> None:
         if state.phase == Phase.IDLE:
-            if self._session:
-                self._session = ""
-                self._handled.clear()
-                self._later(-self.grams)  # the shopper takes the bags
+            if self._shopping:
+                self._shopping = False
+                self._settle_at(0)  # the shopper takes the bags
             return
-        self._session = state.session_id
-        for kind, items in (("in", state.bag.pending), ("out", state.bag.removals)):
-            for expected in items:
-                key = (kind, expected.line_id, state.session_id)
-                if key in self._handled:
-                    continue
-                self._handled.add(key)
-                weight = expected.weight_g if expected.weight_g is not None else UNKNOWN_ITEM_G
-                self._later(weight if kind == "in" else -weight)
+        self._shopping = True
+        bag = state.bag
+        if not (bag.pending or bag.removals) or bag.settled_g is None:
+            return
+        placed = sum(e.weight_g if e.weight_g is not None else UNKNOWN_ITEM_G for e in bag.pending)
+        taken = sum(e.weight_g or 0 for e in bag.removals)
+        self._settle_at(bag.settled_g + placed - taken)
 
 
 class StandInProduceScale:

@@ -46,6 +46,10 @@ class CameraPreview(Widget):
         self.add_widget(self._note)
         self.bind(pos=self._layout, size=self._layout, placeholder=self._layout)
 
+    @property
+    def boxes_shown(self) -> tuple[Box, ...]:
+        return self._boxes
+
     def start(self) -> None:
         if self._event is None:
             self._event = Clock.schedule_interval(self._poll, 0)

@@ -98,3 +98,13 @@ def ui_env(tmp_path_factory: pytest.TempPathFactory, xdisplay: str) -> Iterator[
 def ui(ui_env: Any) -> Any:
     ui_env.driver.reset()
     return ui_env
+
+
+@pytest.fixture
+def shot(ui: Any) -> Any:
+    """`shot(name)` saves the window to docs/screenshots/NAME.png (committed, for the docs)."""
+
+    def save(name: str) -> Path:
+        return ui.driver.shot(SCREENSHOTS / f"{name}.png")
+
+    return save

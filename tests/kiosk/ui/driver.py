@@ -171,6 +171,7 @@ class AppDriver:
             self.post(ev.StaffSignedIn, staff_id="s01", name="Wang Fang")
             self.post(ev.StaffCancelSale)
         self.post(ev.StaffSignedOut)
+        self.post(ev.WeightChanged, grams=0, stable=True)  # the last shopper took the bags
         self.wait_for(lambda: self.runtime.state.phase == Phase.IDLE, "an idle kiosk")
         app.set_ui(idle_language="en")
         self.wait_screen("attract")
