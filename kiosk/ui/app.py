@@ -188,6 +188,10 @@ class KioskApp(App):
         if changes.get("staff") is not None:
             self.staff_touched()
         self.ui = replace(self.ui, **changes)
+        if "service" in changes and self.runtime is not None:
+            service = self.ui.service
+            reason = "" if service.selling else (service.locked_by.value or "devices")
+            self.runtime.set_closed(reason)
         self.refresh()
 
     def lock(self, by: LockedBy, reason: str) -> None:

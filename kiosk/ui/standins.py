@@ -248,6 +248,8 @@ class ScriptedFacePay:
 
     def cancel(self) -> None:
         self._on_update = None
+        if self.feed is not None:
+            self.feed.publish_boxes([], BoxKind.FACE)
 
 
 class NoShelves:

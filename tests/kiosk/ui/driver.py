@@ -18,7 +18,7 @@ from kiosk.assembly import Kiosk
 from kiosk.checkout import events as ev
 from kiosk.checkout.session import Phase
 from kiosk.ui.app import KioskApp
-from kiosk.ui.navigation import LockedBy, Page
+from kiosk.ui.navigation import Page, Service
 
 
 class SkewClock:
@@ -82,7 +82,11 @@ class AppDriver:
         return self.app.sm.current_screen
 
     def wait_screen(self, name: str, timeout: float = 8.0) -> Any:
-        self.wait_for(lambda: self.screen_name == name, f"the {name} screen", timeout)
+        self.wait_for(
+            lambda: self.screen_name == name and not self.app.sm.transition.is_active,
+            f"the {name} screen",
+            timeout,
+        )
         self.pump(3)
         return self.screen
 
@@ -100,15 +104,39 @@ class AppDriver:
         """Touch the middle of `widget` through Kivy's input path, as a finger would."""
         from kivy.tests.common import UnitTestTouch
 
+        # A screen manager drops touches while it switches screens (a frame or two).
+        self.wait_for(lambda: not self.app.sm.transition.is_active, "the screen switch")
         assert widget.get_root_window() is not None, f"{widget} is not on screen"
         assert not widget.disabled, f"{getattr(widget, 'text', widget)!r} is disabled"
         assert widget.opacity > 0, f"{getattr(widget, 'text', widget)!r} is hidden"
         x, y = widget.to_window(*widget.center)
+        self._assert_in_view(widget, x, y)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.pump()
         touch.touch_up()
         self.pump(2)
+
+    def _assert_in_view(self, widget: Any, x: float, y: float) -> None:
+        """A finger can only touch what a scroll view shows."""
+        from kivy.uix.scrollview import ScrollView
+
+        parent = widget.parent
+        while parent is not None and parent is not parent.parent:
+            if isinstance(parent, ScrollView):
+                left, bottom = parent.to_window(parent.x, parent.y)
+                inside = left <= x <= left + parent.width and bottom <= y <= bottom + parent.height
+                assert inside, f"{getattr(widget, 'text', widget)!r} is scrolled out of view"
+            parent = parent.parent
+
+    def scroll_to(self, widget: Any) -> None:
+        from kivy.uix.scrollview import ScrollView
+
+        parent = widget.parent
+        while not isinstance(parent, ScrollView):
+            parent = parent.parent
+        parent.scroll_to(widget, animate=False)
+        self.pump(3)
 
     def press_id(self, widget_id: str) -> None:
         self.press(self.screen.ids[widget_id])
@@ -157,9 +185,7 @@ class AppDriver:
     def reset(self) -> None:
         """Back to the attract screen, in English, normal text, unlocked, nobody signed in."""
         app = self.app
-        app.set_ui(staff=None, staff_pin=False, page=Page.CART, large_text=False)
-        if app.ui.service.locked_by != LockedBy.NOBODY:
-            app.unlock()
+        app.set_ui(staff=None, staff_pin=False, page=Page.CART, large_text=False, service=Service())
         state = self.runtime.state
         if state.phase == Phase.PAYING:
             self.post(ev.PaymentCancelRequested)
