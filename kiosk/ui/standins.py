@@ -59,13 +59,12 @@ class SyntheticCamera:
         self._thread.start()
 
     def _run(self) -> None:
-        period = 1.0 / self.fps
         due = time.monotonic()
         index = 0
         while not self._stop.is_set():
             self.feed.publish_frame(self.frames[index % len(self.frames)], PixelFormat.BGR)
             index += 1
-            due += period
+            due += 1.0 / self.fps  # read each time: the rate may be changed while running
             self._stop.wait(max(0.0, due - time.monotonic()))
 
     def stop(self) -> None:
