@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.options import config_option
+from kiosk.cli.options import EXIT_PROBLEM, config_option
 
 
 @click.command("run")
@@ -17,9 +17,13 @@ from kiosk.cli.options import config_option
 def run(config_path: Path | None, windowed: bool) -> None:
     """The kiosk app on the real runtime. Only staff can close it (staff mode, Close the app);
     a bad config shows the out-of-service screen with the problems."""
-    from kiosk.ui.launch import run_app
+    from kiosk.ui.launch import NoDisplay, run_app
 
-    reason = run_app(config_path, windowed=windowed)
+    try:
+        reason = run_app(config_path, windowed=windowed)
+    except NoDisplay as e:
+        click.echo(str(e), err=True)
+        sys.exit(EXIT_PROBLEM)
     if reason == "restart":
         click.echo("restarting", err=True)
         os.execv(sys.executable, sys.orig_argv)

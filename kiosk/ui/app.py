@@ -357,4 +357,4 @@ class AppControl:
         Clock.schedule_once(lambda _dt: self.app.request_exit(ExitReason.RESTART), 0)
 
     def screen(self) -> str:
-        return self.app.screen_name
+        return str(self.app.screen_name)

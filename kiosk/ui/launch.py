@@ -7,6 +7,7 @@ open) is shown on the out-of-service screen with the problem, for staff to read.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,19 @@ from kiosk.ui.standins import standin_peripherals
 logger = logging.getLogger(__name__)
 
 PeripheralsFactory = Callable[[Kiosk], Peripherals]
+DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
+
+
+class NoDisplay(RuntimeError):
+    """Nowhere to draw: SDL would silently render to an invisible off-screen surface."""
+
+
+def check_display() -> None:
+    if not any(os.environ.get(name) for name in DISPLAY_VARIABLES):
+        raise NoDisplay(
+            "no display: set DISPLAY (X11) or WAYLAND_DISPLAY, or SDL_VIDEODRIVER=kmsdrm to "
+            "draw on the console; under test, run it in Xvfb"
+        )
 
 
 def standins_for(kiosk: Kiosk) -> Peripherals:
@@ -59,6 +73,7 @@ def run_app(
     make_peripherals: PeripheralsFactory = standins_for,
 ) -> str:
     """Run until staff close the app, a restart is asked for, or a signal; returns which."""
+    check_display()
     problems: list[str] = []
     loaded = _load(config_path, problems)
     settings = loaded.config.ui if loaded else UiConfig()

@@ -34,7 +34,8 @@ class Peripherals:
         self.fleet.start(control)
 
     def stop(self) -> None:
-        for part in (self.fleet, *reversed(self.workers)):
+        parts: list[FleetLink | Worker] = [self.fleet, *reversed(self.workers)]
+        for part in parts:
             try:
                 part.stop()
             except Exception:

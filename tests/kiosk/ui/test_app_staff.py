@@ -95,6 +95,12 @@ def test_weight_mismatch_overridden_and_unexpected_item_removed(ui: Any, shot: A
     )
     assert screen.ids.icon.name == "weight_mismatch"
     shot("intervention_weight_en")
+    d.press_top("language_button")
+    d.wait_for(lambda: screen.ids.title.text == "重量核对", "the intervention in Chinese")
+    assert screen.ids.words.text == "装袋区的重量与所扫描商品不符。"
+    shot("intervention_weight_zh")
+    d.press_top("language_button")
+    d.wait_for(lambda: screen.ids.title.text == "Weight check", "English again")
     shopper.scan(NOVEL)  # blocked until the weight is settled
     d.settle()
     assert len(runtime.state.active_lines) == 2
