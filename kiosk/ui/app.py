@@ -230,9 +230,7 @@ class KioskApp(App):
             elif before.phase == Phase.IDLE:
                 self.ui = replace(self.ui, page=Page.CART)
         self.actions.after_update()
-        if spoken:
-            self.say(spoken)
-        self.refresh()
+        self.refresh(spoken)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -252,7 +250,8 @@ class KioskApp(App):
             devices=self.peripherals.devices.all() if self.peripherals else (),
         )
 
-    def refresh(self) -> None:
+    def refresh(self, spoken: str = "") -> None:
+        """Show the current state; speak `spoken`, else the prompt of a screen just shown."""
         view = self.view()
         self.language = view.language
         self.large_text = view.ui.large_text
@@ -263,7 +262,12 @@ class KioskApp(App):
             logger.info("screen %s", view.screen.value)
             self.sm.current = view.screen.value
             self.screen_name = view.screen.value
+            spoken = spoken or (
+                _(screen.spoken_prompt, view.language) if screen.spoken_prompt else ""
+            )
         screen.update(view)
+        if spoken:
+            self.say(spoken)
         self._still_there(view)
         self._drawn_screen = ""  # the next flip shows this update
 

@@ -24,6 +24,7 @@ class Speaker:
                 config.command,
             )
         self.spoken = 0
+        self.last: tuple[str, str] | None = None  # (text, language) most recently asked for
         self._queue: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -47,6 +48,7 @@ class Speaker:
         """Queue a prompt; never blocks."""
         if not self.available or not text.strip():
             return
+        self.last = (text, language)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
             self._thread.start()

@@ -15,6 +15,8 @@ from kiosk.ui.view import AppView
 class KioskScreen(Screen):
     """Layout in the .kv file; here only on_enter / on_leave / update(view)."""
 
+    spoken_prompt = ""  # msgid spoken when the screen appears (unless a notice is spoken instead)
+
     def update(self, view: AppView) -> None:
         """Show `view`; called on the main thread after every change while shown."""
 

@@ -7,6 +7,7 @@ from typing import Any
 from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.i18n import N_
 from kiosk.ui.face_pay import FaceStage, FaceUpdate
 from kiosk.ui.lang import tr as _
 from kiosk.ui.screens import KioskScreen
@@ -30,6 +31,7 @@ def prompt_for(update: FaceUpdate | None, language: str) -> str:
 
 
 class FacePayScreen(KioskScreen):
+    spoken_prompt = N_("Look at the camera.")
     prompt = StringProperty("")
     digits_shown = StringProperty("")
     asking_digits = BooleanProperty(False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from kiosk.i18n import N_
 from kiosk.ui.lang import tr as _
 from kiosk.ui.navigation import LockedBy
 from kiosk.ui.screens import KioskScreen
@@ -12,6 +13,7 @@ from kiosk.ui.wording import DEVICE_NAMES
 
 
 class OutOfServiceScreen(KioskScreen):
+    spoken_prompt = N_("This checkout is closed")
     reason = StringProperty("")
     details = StringProperty("")
 

@@ -6,7 +6,7 @@ from kivy.app import App
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.checkout.events import PaymentMethod
-from kiosk.i18n import money
+from kiosk.i18n import N_, money
 from kiosk.ui.lang import tr as _
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.view import AppView
@@ -15,6 +15,7 @@ M = PaymentMethod
 
 
 class PaymentScreen(KioskScreen):
+    spoken_prompt = N_("How would you like to pay?")
     amount = StringProperty("")
     notice = StringProperty("")
     member_text = StringProperty("")

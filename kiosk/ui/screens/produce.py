@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.checkout.catalog import Product
 from kiosk.checkout.rounding import price_for_weight
-from kiosk.i18n import money
+from kiosk.i18n import N_, money
 from kiosk.ui import theme
 from kiosk.ui.lang import tr as _
 from kiosk.ui.lang import weight_text
@@ -31,6 +31,7 @@ KEYS = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *"0123456789", "←", "C"]
 
 
 class ProduceScreen(KioskScreen):
+    spoken_prompt = N_("Choose an item")
     query = StringProperty("")
     selected_name = StringProperty("")
     scale_text = StringProperty("")

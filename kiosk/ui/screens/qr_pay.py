@@ -6,12 +6,13 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
-from kiosk.i18n import money
+from kiosk.i18n import N_, money
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.view import AppView
 
 
 class QrPayScreen(KioskScreen):
+    spoken_prompt = N_("Scan to pay")
     payload = StringProperty("")
     amount = StringProperty("")
 

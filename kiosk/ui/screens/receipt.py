@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from kiosk.i18n import money
+from kiosk.i18n import N_, money
 from kiosk.ui.lang import tr as _
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.view import AppView
@@ -12,6 +12,7 @@ from kiosk.ui.wording import PAYMENT_NAMES
 
 
 class ReceiptScreen(KioskScreen):
+    spoken_prompt = N_("Would you like a receipt?")
     paid_text = StringProperty("")
 
     def update(self, view: AppView) -> None:

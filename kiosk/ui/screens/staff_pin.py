@@ -7,12 +7,14 @@ from typing import Any
 from kivy.app import App
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.i18n import N_
 from kiosk.ui.lang import tr as _
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.view import AppView
 
 
 class StaffPinScreen(KioskScreen):
+    spoken_prompt = N_("Enter your PIN")
     masked = StringProperty("")
     message = StringProperty("")
     checking = BooleanProperty(False)

@@ -6,12 +6,14 @@ from kivy.app import App
 from kivy.properties import StringProperty
 
 from kiosk.checkout.events import ReceiptKind
+from kiosk.i18n import N_
 from kiosk.ui.lang import tr as _
 from kiosk.ui.screens import KioskScreen
 from kiosk.ui.view import AppView
 
 
 class ThanksScreen(KioskScreen):
+    spoken_prompt = N_("Thank you for shopping with us!")
     receipt_text = StringProperty("")
     ereceipt = StringProperty("")
 

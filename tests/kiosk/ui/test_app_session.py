@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,21 @@ def test_prompts_are_spoken_when_spoken_help_is_on(ui: Any, tmp_path: Path) -> N
         d.wait_for(lambda: ui.app.speaker.spoken >= 1, "a prompt handed to espeak-ng")
         assert ui.app.speaker.wait_idle(10)
         assert wav.read_bytes()[:4] == b"RIFF"
+        assert ui.app.speaker.last == ("Item added. Place it in the bagging area.", "en")
+        shopper.bag(COLA)
+        d.settle()
+        d.press_id("pay_button")
+        d.wait_screen("payment")
+        assert ui.app.speaker.last == ("How would you like to pay?", "en")
+        d.press_top("language_button")
+        d.wait_for(lambda: ui.app.language == "zh_CN", "Chinese")
+        d.press_id("back_button")
+        d.wait_screen("shopping")
+        d.press_id("pay_button")
+        d.wait_screen("payment")
+        assert ui.app.speaker.last == ("请选择支付方式", "zh_CN")
+        d.press_id("back_button")
+        d.wait_screen("shopping")
         d.press_top("speech_button")
         spoken = ui.app.speaker.spoken
         shopper.scan(MILK)
@@ -78,6 +94,27 @@ def test_prompts_are_spoken_when_spoken_help_is_on(ui: Any, tmp_path: Path) -> N
     finally:
         ui.app.speaker.stop()
         ui.app.speaker = quiet
+
+
+def test_fleet_restart_ends_the_app_so_it_can_start_again(
+    ui: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kivy.core.window import Window
+
+    from kiosk.ui.app import ExitReason
+
+    stopped: list[bool] = []
+    monkeypatch.setattr(ui.app, "stop", lambda *_a: stopped.append(True))
+    control = ui.fleet.control
+    try:
+        worker = threading.Thread(target=control.restart)
+        worker.start()
+        worker.join()
+        ui.driver.wait_for(lambda: stopped, "the app to be stopped")
+        assert ui.app.exit_reason == ExitReason.RESTART
+        assert not Window.dispatch("on_request_close")  # now the window may close
+    finally:
+        ui.app.exit_reason = ExitReason.NONE
 
 
 def type_keys(window: Any, text: str, gap_s: float) -> None:
