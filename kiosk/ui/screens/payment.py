@@ -12,12 +12,24 @@ from kiosk.ui.screens import KioskScreen
 from kiosk.ui.view import AppView
 
 M = PaymentMethod
+# Notices that mean "this did not work", shown in red; others (points applied) are not.
+PROBLEMS = {
+    "payment_declined",
+    "payment_failed",
+    "payment_cancelled",
+    "member_required",
+    "nothing_to_pay",
+    "cannot_redeem_points",
+    "bag_items_first",
+    "age_check_needed",
+}
 
 
 class PaymentScreen(KioskScreen):
     spoken_prompt = N_("How would you like to pay?")
     amount = StringProperty("")
     notice = StringProperty("")
+    notice_alert = BooleanProperty(False)
     member_text = StringProperty("")
     card_ok = BooleanProperty(False)
     qr_ok = BooleanProperty(False)
@@ -35,6 +47,7 @@ class PaymentScreen(KioskScreen):
             return
         self.amount = money(priced.amount_due, view.currency, language) if priced else ""
         self.notice = view.notice if view.notice_key not in ("item_added", "welcome") else ""
+        self.notice_alert = view.notice_key in PROBLEMS
         offered = set(app.kiosk.loaded.config.payments.methods)
         member = checkout.member
         self.card_ok = M.CARD in offered

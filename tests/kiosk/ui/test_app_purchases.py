@@ -8,7 +8,9 @@ from typing import Any
 import zxingcpp
 from PIL import Image
 
+from kiosk.checkout import events as ev
 from kiosk.checkout.events import PaymentMethod
+from kiosk.checkout.gs1 import Symbology
 from kiosk.checkout.session import Phase
 from kiosk.i18n import money
 from kiosk.storage import members
@@ -219,4 +221,42 @@ def test_produce_then_face_pay(ui: Any, shot: Any) -> None:
     d.press_id("none_button")
     d.wait_screen("thanks")
     d.press_id("rate_5")
+    d.wait_screen("attract")
+
+
+def test_member_card_points_and_member_wallet(ui: Any, shot: Any) -> None:
+    d, runtime, shopper = ui.driver, ui.kiosk.runtime, Shopper(ui)
+    member = members.get_member(ui.kiosk.db, MEMBER_ID)
+    assert member is not None
+    points = member.points_balance  # 1500, plus what earlier purchases earned
+    d.press_id("start_button")
+    d.wait_screen("shopping")
+    shopper.scan_and_bag(NOVEL, MILK)
+    d.post(ev.ItemScanned, code=f"MEMBER:{MEMBER_ID}", symbology=Symbology.QR)
+    d.wait_for(lambda: runtime.state.member is not None, "the member card recognised")
+    assert d.shows("Welcome back, Li Lei!")
+    d.press_id("pay_button")
+    payment = d.wait_screen("payment")
+    assert not payment.ids.member_wallet.disabled
+    assert payment.member_text == "Member: Li Lei"
+    assert payment.ids.amount.text == "CN¥65.90"  # member price for the milk
+    assert payment.ids.points_button.text == f"Use my {points} points"
+    shot("payment_member_en")
+    d.press_id("points_button")
+    d.wait_for(lambda: runtime.state.points_to_redeem == points, "points applied")
+    due = 6590 - points  # a point is worth 0.01
+    shown = money(due, ui.kiosk.loaded.currency, "en")
+    d.wait_for(lambda: payment.ids.amount.text == shown, "the points taken off")
+    assert payment.ids.points_button.opacity == 0
+    d.press_id("member_wallet")
+    d.wait_screen("receipt")
+    sale = runtime.state.sale
+    assert sale is not None
+    assert sale.payment is not None
+    assert sale.payment.method == PaymentMethod.MEMBER_WALLET
+    assert sale.points_redeemed == points
+    assert sale.amount_due == due
+    d.press_id("none_button")
+    d.wait_screen("thanks")
+    d.press_id("done_button")
     d.wait_screen("attract")
