@@ -23,6 +23,7 @@ from kiosk.checkout.session import SessionSettings
 from kiosk.members.config import FacePayConfig
 from kiosk.payments.config import PaymentsConfig
 from kiosk.receipts.config import ReceiptsConfig
+from kiosk.ui.config import UiConfig
 from vision.faces.config import FacesConfig
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -100,6 +101,7 @@ class KioskConfig(BaseModel):
     face_pay: FacePayConfig = Field(default_factory=FacePayConfig)
     faces: FacesConfig = Field(default_factory=FacesConfig)
     scanning: ScanningConfig = Field(default_factory=ScanningConfig)
+    ui: UiConfig = Field(default_factory=UiConfig)
 
 
 class ConfigError(Exception):

@@ -23,7 +23,7 @@ from kiosk.checkout import events as ev
 from kiosk.checkout.events import PaymentMethod, PaymentOutcome
 from kiosk.checkout.pricing import PricedCart
 from kiosk.checkout.sale import SalePayment
-from kiosk.checkout.session import Checkout, CheckoutMachine
+from kiosk.checkout.session import SHOPPER_EVENTS, Checkout, CheckoutMachine, Phase
 from kiosk.payments.base import ChargeRequest, ChargeResult, PaymentProvider, ProviderUnavailable
 from kiosk.receipts.issuer import IssuedReceipt, ReceiptIssuer
 from kiosk.storage import audit, members, outbox
@@ -94,6 +94,7 @@ class Runtime:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._drain_lock = threading.Lock()
+        self.closed_reason = ""
 
     # -- public API ---------------------------------------------------------------------
 
@@ -104,6 +105,12 @@ class Runtime:
     def post(self, event: ev.Event) -> None:
         """Thread-safe: queue an event for the loop."""
         self._queue.put(event)
+
+    def set_closed(self, reason: str) -> None:
+        """Closed (reason given) or open (""). While closed, nothing a shopper does starts a
+        session: scans, shelf picks and touches are dropped, whichever worker posts them. A
+        session already running is never cut short."""
+        self.closed_reason = reason
 
     def dispatch(self, event: ev.Event) -> Checkout:
         """Queue an event and process everything queued, on the caller's thread."""
@@ -202,6 +209,13 @@ class Runtime:
     # -- the loop -----------------------------------------------------------------------
 
     def _process(self, event: ev.Event) -> None:
+        if (
+            self.closed_reason
+            and self.state.phase == Phase.IDLE
+            and isinstance(event, SHOPPER_EVENTS)
+        ):
+            logger.info("closed (%s): %s ignored", self.closed_reason, type(event).__name__)
+            return
         if isinstance(event, ev.PaymentResult):
             self._note_payment_result(event)
         elif isinstance(event, ev.Tick):

@@ -15,6 +15,7 @@ from kiosk.cli.demo_cmd import demo
 from kiosk.cli.devices import devices
 from kiosk.cli.faces import faces
 from kiosk.cli.members_cmd import members_group
+from kiosk.cli.run_cmd import run
 from kiosk.cli.sales_cmd import sales_group
 from kiosk.cli.scan import scan
 from kiosk.cli.simulate_cmd import simulate
@@ -32,4 +33,5 @@ COMMANDS: list[click.Command] = [
     devices,
     simulate,
     demo,
+    run,
 ]
