@@ -155,8 +155,9 @@ class Actions:
     def _face_update(self, update: FaceUpdate, show: Callable[[FaceUpdate], None]) -> None:
         show(update)
         if update.stage == FaceStage.CONFIRMED and update.member_id:
+            # FaceVerified, not MemberIdentified: only a face-verified member may pay by face.
             self._post(
-                lambda at: ev.MemberIdentified(
+                lambda at: ev.FaceVerified(
                     at=at,
                     member_id=update.member_id,
                     display_name=update.display_name,
