@@ -13,7 +13,7 @@ APT_PACKAGES := python3 python3-pip python3-venv libzbar0 mosquitto mosquitto-cl
 	xvfb xauth x11-utils xdotool libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 \
 	libxrender1 libsdl2-2.0-0 espeak-ng fonts-noto-cjk fonts-dejavu-core chromium \
 	socat sqlite3 postgresql
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2  # two workers: the CI machines have two cores
 
 .PHONY: help setup system uv sync test lint typecheck pytest bench demo i18n clean
 
