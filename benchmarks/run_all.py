@@ -19,13 +19,14 @@ def main() -> int:
     for n, script in enumerate(scripts, 1):
         print(f"[{n}/{len(scripts)}] {script.name} ...", flush=True)
         started = time.monotonic()
+        # stdout is the JSON result; stderr (progress bars) goes straight to the terminal
         proc = subprocess.run(
-            [sys.executable, str(script), "--json"], capture_output=True, text=True, check=False
+            [sys.executable, str(script), "--json"], stdout=subprocess.PIPE, text=True, check=False
         )
         took = time.monotonic() - started
         if proc.returncode != 0:
             failed.append(script.name)
-            print(f"    FAILED after {took:.0f}s:\n{proc.stderr[-2000:]}", flush=True)
+            print(f"    FAILED after {took:.0f}s (exit {proc.returncode}; see above)", flush=True)
             continue
         out = RESULTS / f"{script.stem}.json"
         out.write_text(proc.stdout)
