@@ -1,0 +1,169 @@
+"""Stock and sales for the console: levels per store and product, sales per hour and day, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy.orm import Session
+
+from fleet.console.accounts import User
+from fleet.console.fleetview import scoped
+from fleet.console.schemas import Bucket, ProductView, SalesReport, StockView
+from fleet.reports.daily import major
+from fleet.store.models import KioskRow, SaleLineRow, SaleRow, StockRow
+
+
+def stock(
+    s: Session,
+    user: User,
+    low_at: int,
+    *,
+    store: str | None = None,
+    low_only: bool = False,
+    search: str | None = None,
+    limit: int = 500,
+) -> list[StockView]:
+    query = scoped(
+        select(KioskRow.store, StockRow).join(KioskRow, KioskRow.kiosk_id == StockRow.kiosk_id),
+        KioskRow.store,
+        user,
+    ).order_by(StockRow.stock, KioskRow.store, StockRow.gtin)
+    if store:
+        query = query.where(KioskRow.store == store)
+    if low_only:
+        query = query.where(StockRow.stock <= low_at)
+    if search:
+        query = query.where(
+            StockRow.name.contains(search, autoescape=True)
+            | StockRow.gtin.contains(search, autoescape=True)
+        )
+    return [
+        StockView(
+            store=st,
+            kiosk_id=r.kiosk_id,
+            gtin=r.gtin,
+            name=r.name,
+            stock=r.stock,
+            low=r.stock <= low_at,
+            updated_at=r.updated_at,
+        )
+        for st, r in s.execute(query.limit(limit)).tuples()
+    ]
+
+
+def _bucket(s: Session, column: Any, fmt: str, offset_min: int, tz: str) -> ColumnElement[str]:
+    """created_at as local text truncated to the hour or day, in SQL (fast on 100k rows)."""
+    if s.get_bind().dialect.name == "postgresql":
+        pg = {"%Y-%m-%d %H": "YYYY-MM-DD HH24", "%Y-%m-%d": "YYYY-MM-DD"}[fmt]
+        return func.to_char(func.timezone(tz, column), pg)
+    # SQLite: the zone's current offset (a day that changes DST is off by an hour in part).
+    return cast(func.strftime(fmt, column, f"{offset_min:+d} minutes"), String)
+
+
+def sales_report(
+    s: Session,
+    user: User,
+    since: datetime,
+    until: datetime,
+    tz_name: str,
+    *,
+    store: str | None = None,
+    top: int = 10,
+) -> SalesReport:
+    tz = ZoneInfo(tz_name)
+    offset = int((until.astimezone(tz).utcoffset() or timedelta()).total_seconds() // 60)
+    where = [SaleRow.created_at >= since, SaleRow.created_at < until]
+    if store:
+        where.append(SaleRow.store == store)
+
+    def buckets(fmt: str) -> list[Bucket]:
+        label = _bucket(s, SaleRow.created_at, fmt, offset, tz_name)
+        q = scoped(
+            select(label, func.count(), func.coalesce(func.sum(SaleRow.total), 0)).where(*where),
+            SaleRow.store,
+            user,
+        ).group_by(label)
+        return [Bucket(label=str(a), sales=b, revenue=c) for a, b, c in s.execute(q).tuples()]
+
+    per_day = sorted(buckets("%Y-%m-%d"), key=lambda b: b.label)
+    per_hour = sorted(buckets("%Y-%m-%d %H"), key=lambda b: b.label)[-72:]
+    products = s.execute(
+        scoped(
+            select(
+                SaleLineRow.gtin,
+                func.max(SaleLineRow.name),
+                func.sum(SaleLineRow.quantity),
+                func.sum(SaleLineRow.net),
+            )
+            .join(SaleRow, SaleRow.sale_id == SaleLineRow.sale_id)
+            .where(*where),
+            SaleRow.store,
+            user,
+        )
+        .group_by(SaleLineRow.gtin)
+        .order_by(func.sum(SaleLineRow.net).desc())
+        .limit(top)
+    ).tuples()
+    currency = s.execute(
+        scoped(select(SaleRow.currency, SaleRow.exponent).where(*where), SaleRow.store, user).limit(
+            1
+        )
+    ).first()
+    return SalesReport(
+        since=since,
+        until=until,
+        store=store,
+        currency=currency[0] if currency else None,
+        exponent=currency[1] if currency else 2,
+        sales=sum(b.sales for b in per_day),
+        revenue=sum(b.revenue for b in per_day),
+        per_hour=per_hour,
+        per_day=per_day,
+        top_products=[
+            ProductView(gtin=g, name=n or "", quantity=int(q or 0), revenue=int(r or 0))
+            for g, n, q, r in products
+        ],
+    )
+
+
+CSV_HEADER = ["sale_id", "store", "kiosk_id", "created_at", "items", "total", "currency", "method"]
+
+
+def sales_csv(
+    s: Session, user: User, since: datetime, until: datetime, store: str | None = None
+) -> Iterator[str]:
+    """Every sale in the range, one CSV row each, streamed in chunks (amounts in major units)."""
+    query = scoped(
+        select(SaleRow).where(SaleRow.created_at >= since, SaleRow.created_at < until),
+        SaleRow.store,
+        user,
+    ).order_by(SaleRow.created_at)
+    if store:
+        query = query.where(SaleRow.store == store)
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(CSV_HEADER)
+    for i, r in enumerate(s.scalars(query.execution_options(yield_per=2000))):
+        out.writerow(
+            [
+                r.sale_id,
+                r.store,
+                r.kiosk_id,
+                r.created_at.isoformat(),
+                r.items,
+                major(r.total, r.exponent),
+                r.currency,
+                r.method or "",
+            ]
+        )
+        if i % 2000 == 1999:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
