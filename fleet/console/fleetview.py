@@ -96,7 +96,6 @@ def overview(
     if search:
         query = query.where(KioskRow.kiosk_id.contains(search, autoescape=True))
     kiosks = list(s.scalars(query))
-    ids = [k.kiosk_id for k in kiosks]
     alerts = dict(
         s.execute(
             scoped(
@@ -104,7 +103,7 @@ def overview(
                 AlertRow.store,
                 user,
             ).group_by(AlertRow.kiosk_id)
-        ).tuples()
+        ).all()
     )
     last_sales = dict(
         s.execute(
@@ -113,13 +112,12 @@ def overview(
                 SaleRowModel.store,
                 user,
             ).group_by(SaleRowModel.kiosk_id)
-        ).tuples()
+        ).all()
     )
     rows = [_summary(k, alerts.get(k.kiosk_id, 0), last_sales.get(k.kiosk_id)) for k in kiosks]
     if state:
         rows = [r for r in rows if _matches(r, state)]
     rows = _sort(rows, sort, descending)
-    del ids
     return Overview(
         kiosks=rows[offset : offset + limit],
         total=len(rows),
