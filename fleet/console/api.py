@@ -28,11 +28,14 @@ from fleet.console.sessions import LoggedIn
 from fleet.console.state import ConsoleState, get_state
 from fleet.messages.base import utcnow
 
+STORE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
 router = APIRouter(prefix="/api", tags=["console"])
 Who = Annotated[User, Depends(api_user)]
 Change = Annotated[LoggedIn, Depends(api_change)]
 State = Annotated[ConsoleState, Depends(get_state)]
 Name = Annotated[str | None, Query(max_length=64)]
+Store = Annotated[str | None, Query(max_length=64, pattern=STORE_PATTERN)]
 AlertId = Annotated[int, Path(ge=1, le=2**62)]
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": Problem, "description": "no session"},
@@ -77,7 +80,7 @@ def me(who: Annotated[LoggedIn, Depends(api_login)]) -> Me:
 def kiosks(
     user: Who,
     state: State,
-    store: Name = None,
+    store: Store = None,
     status: Annotated[
         Literal["online", "offline", "locked", "alerts", "fault"] | None, Query()
     ] = None,
@@ -139,7 +142,7 @@ def alerts(
     user: Who,
     state: State,
     status: Literal["open", "acknowledged", "resolved", "unresolved", "all"] = "unresolved",
-    store: Name = None,
+    store: Store = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
 ) -> list[AlertView]:
     with state.db.read() as s:
@@ -172,7 +175,7 @@ def resolve_alert(alert_id: AlertId, request: Request, who: Change, state: State
 def stock(
     user: Who,
     state: State,
-    store: Name = None,
+    store: Store = None,
     low: bool = False,
     q: Name = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
@@ -192,7 +195,7 @@ def period(days: int, until: datetime | None) -> tuple[datetime, datetime]:
 def sales(
     user: Who,
     state: State,
-    store: Name = None,
+    store: Store = None,
     days: Annotated[int, Query(ge=1, le=366)] = 7,
 ) -> SalesReport:
     since, until = period(days, None)
@@ -204,7 +207,7 @@ def sales(
 def sales_csv(
     user: Who,
     state: State,
-    store: Name = None,
+    store: Store = None,
     days: Annotated[int, Query(ge=1, le=366)] = 7,
 ) -> StreamingResponse:
     """Every sale in the period as CSV (amounts in major units)."""

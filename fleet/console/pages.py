@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 
 from fleet.console import audit, fleetview, salesview
-from fleet.console.api import csv_response, period
+from fleet.console.api import STORE_PATTERN, csv_response, period
 from fleet.console.auth import Auth, LoginRefused, get_auth
 from fleet.console.format import FILTERS
 from fleet.console.sessions import LoggedIn, csrf_ok
@@ -24,6 +24,7 @@ LOGIN_CSRF = "fleet_login_csrf"
 router = APIRouter(include_in_schema=False)
 State = Annotated[ConsoleState, Depends(get_state)]
 Name = Annotated[str | None, Query(max_length=64)]
+Store = Annotated[str | None, Query(max_length=64, pattern=STORE_PATTERN)]
 
 
 class NeedLogin(Exception):
@@ -200,7 +201,7 @@ def alerts_fragment(request: Request, who: Frag, state: State) -> HTMLResponse:
 
 @router.get("/stock")
 def stock_page(
-    request: Request, who: Who, state: State, store: Name = None, low: bool = False, q: Name = None
+    request: Request, who: Who, state: State, store: Store = None, low: bool = False, q: Name = None
 ) -> HTMLResponse:
     with state.db.read() as s:
         rows = salesview.stock(
@@ -218,7 +219,7 @@ def sales_page(
     request: Request,
     who: Who,
     state: State,
-    store: Name = None,
+    store: Store = None,
     days: Annotated[int, Query(ge=1, le=366)] = 7,
 ) -> HTMLResponse:
     since, until = period(days, None)
@@ -236,7 +237,7 @@ def sales_page(
 
 @router.get("/sales.csv")
 def sales_csv_page(
-    who: Who, state: State, store: Name = None, days: Annotated[int, Query(ge=1, le=366)] = 7
+    who: Who, state: State, store: Store = None, days: Annotated[int, Query(ge=1, le=366)] = 7
 ) -> StreamingResponse:
     return csv_response(state, who.user, store, days)
 

@@ -108,13 +108,13 @@ function watchCommand(id, status) {
 }
 
 // -- charts (plotly.js from the plotly package, served at /vendor/plotly.min.js) ----------
-function chart(id, traces, title, yTitle) {
+function chart(id, traces, title, yTitle, extra) {
   const el = document.getElementById(id);
   if (!el || !window.Plotly) return;
-  window.Plotly.newPlot(el, traces, {
-    title: { text: title }, margin: { t: 40, r: 10, b: 40, l: 50 }, height: 280,
+  window.Plotly.newPlot(el, traces, Object.assign({
+    title: { text: title }, margin: { t: 40, r: 50, b: 40, l: 50 }, height: 280,
     yaxis: { title: { text: yTitle } }, legend: { orientation: "h" },
-  }, { displayModeBar: false, responsive: true, staticPlot: false });
+  }, extra || {}), { displayModeBar: false, responsive: true });
 }
 
 function drawCharts() {
@@ -122,7 +122,8 @@ function drawCharts() {
   if (health) {
     const h = JSON.parse(health.textContent);
     chart("chart-load", ["cpu", "memory", "disk"].map((k) => ({ x: h.at, y: h[k], name: k, mode: "lines" })), "CPU, memory, disk", "%");
-    chart("chart-temp", [{ x: h.at, y: h.temperature, name: "°C", mode: "lines" }, { x: h.at, y: h.backlog, name: "backlog", mode: "lines", yaxis: "y2" }], "Temperature and backlog", "°C");
+    chart("chart-temp", [{ x: h.at, y: h.temperature, name: "°C", mode: "lines" }, { x: h.at, y: h.backlog, name: "backlog", mode: "lines", yaxis: "y2" }], "Temperature and backlog", "°C",
+      { yaxis2: { title: { text: "events" }, overlaying: "y", side: "right", rangemode: "tozero" } });
   }
   const sales = document.getElementById("sales-data");
   if (sales) {
