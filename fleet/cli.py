@@ -27,7 +27,6 @@ def _register() -> None:
     from fleet.commandline.serve import serve
     from fleet.commandline.simulate import simulate
     from fleet.commandline.store_cmd import db_group, status
-
     from fleet.commandline.users import users_group
     from fleet.console.component import console_factory
     from fleet.manager.service import COMPONENT_FACTORIES

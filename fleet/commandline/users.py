@@ -9,7 +9,14 @@ import click
 
 from fleet.commandline.options import EXIT_PROBLEM, config_option, load, store
 from fleet.console import audit
-from fleet.console.accounts import AccountError, Role, add_user, list_users, remove_user, set_password
+from fleet.console.accounts import (
+    AccountError,
+    add_user,
+    list_users,
+    remove_user,
+    set_password,
+)
+from fleet.console.models import Role
 
 
 @click.group("users")

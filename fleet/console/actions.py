@@ -81,8 +81,14 @@ def send_command(
     if sender is None:
         with db.write() as s:
             audit.record(
-                s, user.name, "command", store=store, target=f"{kiosk_id} {command.action}",
-                ok=False, detail="no signing key or monitor", address=address,
+                s,
+                user.name,
+                "command",
+                store=store,
+                target=f"{kiosk_id} {command.action}",
+                ok=False,
+                detail="no signing key or monitor",
+                address=address,
             )
         raise Unavailable("this manager cannot send commands: no signing key, or --no-monitor")
     body = sender.send(kiosk_id, _action(command), issued_by=user.name)

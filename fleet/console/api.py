@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
@@ -49,10 +50,14 @@ def address(request: Request) -> str:
 
 
 def me_of(who: LoggedIn) -> Me:
-    return Me(name=who.user.name, role=who.user.role.value, store=who.user.store, csrf_token=who.csrf)
+    return Me(
+        name=who.user.name, role=who.user.role.value, store=who.user.store, csrf_token=who.csrf
+    )
 
 
-@router.post("/session", response_model=Me, responses={401: {"model": Problem}, 429: {"model": Problem}})
+@router.post(
+    "/session", response_model=Me, responses={401: {"model": Problem}, 429: {"model": Problem}}
+)
 def login(
     body: LoginIn, request: Request, response: Response, auth: Annotated[Auth, Depends(get_auth)]
 ) -> Me:
@@ -92,8 +97,16 @@ def kiosks(
 ) -> Overview:
     with state.db.read() as s:
         return fleetview.overview(
-            s, user, store=store, state=status, search=q, sort=sort, descending=desc,
-            limit=limit, offset=offset,
+            s,
+            user,
+            store=store,
+            state=status,
+            search=q,
+            sort=sort,
+            descending=desc,
+            limit=limit,
+            offset=offset,
+            last_sales=state.last_sales,
         )
 
 
@@ -149,7 +162,9 @@ def alerts(
         return fleetview.alerts(s, user, status, store, limit)
 
 
-def _move(alert_id: int, to: str, request: Request, who: LoggedIn, state: ConsoleState) -> AlertView:
+def _move(
+    alert_id: int, to: str, request: Request, who: LoggedIn, state: ConsoleState
+) -> AlertView:
     try:
         return actions.move_alert(state.db, who.user, alert_id, to, address(request))
     except actions.NotFound as e:
@@ -158,15 +173,21 @@ def _move(alert_id: int, to: str, request: Request, who: LoggedIn, state: Consol
         raise HTTPException(409, str(e)) from None
 
 
-@router.post("/alerts/{alert_id}/ack", response_model=AlertView, responses={**ERRORS, 409: {"model": Problem}})
-def ack_alert(
-    alert_id: AlertId, request: Request, who: Change, state: State
-) -> AlertView:
+@router.post(
+    "/alerts/{alert_id}/ack",
+    response_model=AlertView,
+    responses={**ERRORS, 409: {"model": Problem}},
+)
+def ack_alert(alert_id: AlertId, request: Request, who: Change, state: State) -> AlertView:
     """Acknowledge an open alert (recorded with your name and the time)."""
     return _move(alert_id, "ack", request, who, state)
 
 
-@router.post("/alerts/{alert_id}/resolve", response_model=AlertView, responses={**ERRORS, 409: {"model": Problem}})
+@router.post(
+    "/alerts/{alert_id}/resolve",
+    response_model=AlertView,
+    responses={**ERRORS, 409: {"model": Problem}},
+)
 def resolve_alert(alert_id: AlertId, request: Request, who: Change, state: State) -> AlertView:
     return _move(alert_id, "resolve", request, who, state)
 
@@ -214,10 +235,12 @@ def sales_csv(
     return csv_response(state, user, store, days)
 
 
-def csv_response(state: ConsoleState, user: User, store: str | None, days: int) -> StreamingResponse:
+def csv_response(
+    state: ConsoleState, user: User, store: str | None, days: int
+) -> StreamingResponse:
     since, until = period(days, None)
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[str]:
         with state.db.read() as s:
             yield from salesview.sales_csv(s, user, since, until, store)
 
@@ -237,4 +260,7 @@ def audit_log(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
 ) -> list[AuditView]:
     with state.db.read() as s:
-        return [AuditView.model_validate(r, from_attributes=True) for r in audit.recent(s, user, limit, action)]
+        return [
+            AuditView.model_validate(r, from_attributes=True)
+            for r in audit.recent(s, user, limit, action)
+        ]

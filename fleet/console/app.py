@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from fleet.console import api, pages
 from fleet.console.auth import Auth
 from fleet.console.config import ConsoleConfig
+from fleet.console.lastsale import LastSales
 from fleet.console.live import ChangeFeed
 from fleet.console.metrics import ConsoleMetrics
 from fleet.console.ratelimit import LoginLimiter
@@ -34,7 +35,9 @@ def plotly_js() -> Path:
     """plotly.js as shipped inside the `plotly` Python package (no copied or CDN files)."""
     path = Path(str(files("plotly") / "package_data" / "plotly.min.js"))
     if not path.is_file():
-        raise RuntimeError(f"plotly.min.js is missing from the plotly package ({path}); reinstall plotly")
+        raise RuntimeError(
+            f"plotly.min.js is missing from the plotly package ({path}); reinstall plotly"
+        )
     return path
 
 
@@ -58,9 +61,14 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     feed = feed or ChangeFeed(db, config.live_poll_s)
-    app.state.console = ConsoleState(db, commands, feed, config, low_stock_at, timezone)
+    feed.last_sales = feed.last_sales or LastSales()
+    app.state.console = ConsoleState(
+        db, commands, feed, config, low_stock_at, timezone, feed.last_sales
+    )
     secure = config.secure_cookies or config.tls_cert_file is not None
-    app.state.auth = Auth(db, config, LoginLimiter(config.login_max_failures, config.login_window_s), secure)
+    app.state.auth = Auth(
+        db, config, LoginLimiter(config.login_max_failures, config.login_window_s), secure
+    )
     metrics = app.state.metrics = ConsoleMetrics(db, feed)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -69,7 +77,9 @@ def create_app(
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_route() -> FileResponse:
-        return FileResponse(plotly, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+        return FileResponse(
+            plotly, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"}
+        )
 
     @app.get("/metrics", include_in_schema=False)
     def metrics_route() -> Response:
@@ -85,10 +95,13 @@ def create_app(
     ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
+        took = time.perf_counter() - started
         route = request.scope.get("route")
         metrics.requests.labels(
             getattr(route, "path", "unmatched"), request.method, str(response.status_code)
-        ).observe(time.perf_counter() - started)
+        ).observe(took)
+        # Time until the handler returned (a streamed body, CSV or SSE, is not included).
+        response.headers["Server-Timing"] = f"app;dur={took * 1000:.1f}"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fleet.alerts.book import UNRESOLVED
 from fleet.console.accounts import User
+from fleet.console.lastsale import LastSales
 from fleet.console.schemas import (
     AlertView,
     CommandView,
@@ -89,6 +90,7 @@ def overview(
     descending: bool = False,
     limit: int = 200,
     offset: int = 0,
+    last_sales: LastSales | None = None,
 ) -> Overview:
     query = scoped(select(KioskRow), KioskRow.store, user)
     if store:
@@ -96,25 +98,18 @@ def overview(
     if search:
         query = query.where(KioskRow.kiosk_id.contains(search, autoescape=True))
     kiosks = list(s.scalars(query))
-    alerts = dict(
-        s.execute(
+    alerts: dict[str, int] = {
+        k: n
+        for k, n in s.execute(
             scoped(
                 select(AlertRow.kiosk_id, func.count()).where(AlertRow.status.in_(UNRESOLVED)),
                 AlertRow.store,
                 user,
             ).group_by(AlertRow.kiosk_id)
-        ).all()
-    )
-    last_sales = dict(
-        s.execute(
-            scoped(
-                select(SaleRowModel.kiosk_id, func.max(SaleRowModel.created_at)),
-                SaleRowModel.store,
-                user,
-            ).group_by(SaleRowModel.kiosk_id)
-        ).all()
-    )
-    rows = [_summary(k, alerts.get(k.kiosk_id, 0), last_sales.get(k.kiosk_id)) for k in kiosks]
+        ).tuples()
+    }
+    last = last_sales.get(s) if last_sales is not None else _all_last_sales(s)
+    rows = [_summary(k, alerts.get(k.kiosk_id, 0), last.get(k.kiosk_id)) for k in kiosks]
     if state:
         rows = [r for r in rows if _matches(r, state)]
     rows = _sort(rows, sort, descending)
@@ -124,6 +119,11 @@ def overview(
         online=sum(r.online for r in rows),
         open_alerts=sum(r.open_alerts for r in rows),
     )
+
+
+def _all_last_sales(s: Session) -> dict[str, Any]:
+    query = select(SaleRowModel.kiosk_id, func.max(SaleRowModel.created_at))
+    return {k: at for k, at in s.execute(query.group_by(SaleRowModel.kiosk_id)).tuples()}
 
 
 def _matches(row: KioskSummary, state: str) -> bool:
@@ -153,6 +153,25 @@ def alerts(
     return [alert_view(a) for a in s.scalars(query.limit(limit))]
 
 
+MAX_POINTS = 600
+
+
+def _thin(rows: Sequence[Any], most: int) -> list[HealthPoint]:
+    """At most `most` points for the charts: every n-th report (a day at 10 s is 8,640)."""
+    step = max(1, -(-len(rows) // most))
+    return [
+        HealthPoint(
+            at=r[0],
+            cpu_percent=r[1],
+            memory_percent=r[2],
+            disk_percent=r[3],
+            temperature_c=r[4],
+            backlog=r[5],
+        )
+        for r in rows[::step]
+    ]
+
+
 def kiosk_row(s: Session, user: User, kiosk_id: str) -> KioskRow | None:
     """The kiosk, or None when it does not exist or this user may not see it (same answer)."""
     row = s.get(KioskRow, kiosk_id)
@@ -168,12 +187,18 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
     if k is None:
         return None
     since = utcnow() - timedelta(hours=hours)
-    health = s.scalars(
-        select(HealthRow)
+    health = s.execute(
+        select(
+            HealthRow.at,
+            HealthRow.cpu_percent,
+            HealthRow.memory_percent,
+            HealthRow.disk_percent,
+            HealthRow.temperature_c,
+            HealthRow.backlog,
+        )
         .where(HealthRow.kiosk_id == kiosk_id, HealthRow.at >= since)
-        .order_by(HealthRow.at.desc())
-        .limit(2000)
-    )
+        .order_by(HealthRow.at)
+    ).all()
     sales = s.scalars(
         select(SaleRowModel)
         .where(SaleRowModel.kiosk_id == kiosk_id)
@@ -181,7 +206,10 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
         .limit(20)
     )
     events = s.scalars(
-        select(EventRow).where(EventRow.kiosk_id == kiosk_id).order_by(EventRow.seq.desc()).limit(20)
+        select(EventRow)
+        .where(EventRow.kiosk_id == kiosk_id)
+        .order_by(EventRow.seq.desc())
+        .limit(20)
     )
     kiosk_alerts: Sequence[AlertRow] = list(
         s.scalars(
@@ -207,7 +235,7 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
         app_version=k.app_version,
         status_reason=k.status_reason,
         devices={str(a): str(b) for a, b in (k.last_health or {}).get("devices", {}).items()},
-        health=[HealthPoint.model_validate(h, from_attributes=True) for h in reversed(list(health))],
+        health=_thin(health, MAX_POINTS),
         sales=sale_list,
         events=[EventView.model_validate(e, from_attributes=True) for e in events],
         alerts=[alert_view(a) for a in kiosk_alerts],

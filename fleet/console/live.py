@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 
+from fleet.console.lastsale import LastSales
 from fleet.console.models import AuditRow
 from fleet.store.models import AlertRow, CommandRow, KioskRow
 from kiosk.storage.engine import Database
@@ -53,9 +54,10 @@ def fingerprints(db: Database) -> dict[str, tuple[Any, ...]]:
 class ChangeFeed:
     """Polls the store every `poll_s` and tells each subscriber which channels changed."""
 
-    def __init__(self, db: Database, poll_s: float) -> None:
+    def __init__(self, db: Database, poll_s: float, last_sales: LastSales | None = None) -> None:
         self.db = db
         self.poll_s = poll_s
+        self.last_sales = last_sales
         self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[str]]] = set()
         self._lock = threading.Lock()
         self._last: dict[str, tuple[Any, ...]] = {}
@@ -64,6 +66,9 @@ class ChangeFeed:
         while not stop.wait(self.poll_s):
             try:
                 self.poll()
+                if self.last_sales is not None and self.last_sales.due():
+                    with self.db.read() as s:
+                        self.last_sales.refresh(s)
             except Exception:  # a locked or restarting store: try again next period
                 logger.exception("console live feed: reading the store failed")
 

@@ -131,10 +131,13 @@ def _overview(state: ConsoleState, who: LoggedIn, request: Request) -> dict[str,
             store=p.get("store") or None,
             state=p.get("status") or None,
             search=(p.get("q") or "")[:64] or None,
-            sort=fleetview.SortKey(sort) if sort in set(fleetview.SortKey) else fleetview.SortKey.STATE,
+            sort=fleetview.SortKey(sort)
+            if sort in set(fleetview.SortKey)
+            else fleetview.SortKey.STATE,
             descending=p.get("desc") == "1",
             limit=state.config.page_rows,
             offset=offset,
+            last_sales=state.last_sales,
         )
     params = {k: v for k, v in p.items() if k != "offset"}
     return {"data": data, "params": params, "offset": offset, "page_rows": state.config.page_rows}
@@ -205,12 +208,24 @@ def stock_page(
 ) -> HTMLResponse:
     with state.db.read() as s:
         rows = salesview.stock(
-            s, who.user, state.low_stock_at, store=store, low_only=low, search=q,
+            s,
+            who.user,
+            state.low_stock_at,
+            store=store,
+            low_only=low,
+            search=q,
             limit=state.config.page_rows * 5,
         )
     return render(
-        request, "stock.html", who, page="stock", rows=rows, store=store or "", low=low,
-        q=q or "", low_at=state.low_stock_at,
+        request,
+        "stock.html",
+        who,
+        page="stock",
+        rows=rows,
+        store=store or "",
+        low=low,
+        q=q or "",
+        low_at=state.low_stock_at,
     )
 
 
@@ -226,11 +241,23 @@ def sales_page(
     with state.db.read() as s:
         report = salesview.sales_report(s, who.user, since, until, state.timezone, store=store)
     charts = {
-        "hour": {"x": [b.label for b in report.per_hour], "y": [b.revenue / 10**report.exponent for b in report.per_hour]},
-        "day": {"x": [b.label for b in report.per_day], "y": [b.revenue / 10**report.exponent for b in report.per_day]},
+        "hour": {
+            "x": [b.label for b in report.per_hour],
+            "y": [b.revenue / 10**report.exponent for b in report.per_hour],
+        },
+        "day": {
+            "x": [b.label for b in report.per_day],
+            "y": [b.revenue / 10**report.exponent for b in report.per_day],
+        },
     }
     return render(
-        request, "sales.html", who, page="sales", r=report, charts=charts, store=store or "",
+        request,
+        "sales.html",
+        who,
+        page="sales",
+        r=report,
+        charts=charts,
+        store=store or "",
         days=days,
     )
 

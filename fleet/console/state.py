@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from fleet.console.config import ConsoleConfig
+from fleet.console.lastsale import LastSales
 from fleet.console.live import ChangeFeed
 from fleet.manager.commands import CommandSender
 from kiosk.storage.engine import Database
@@ -20,6 +21,7 @@ class ConsoleState:
     config: ConsoleConfig
     low_stock_at: int
     timezone: str
+    last_sales: LastSales = field(default_factory=LastSales)
 
 
 def get_state(request: Request) -> ConsoleState:

@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from fleet.store.migrate import VERSION_TABLE
 import fleet.console.models  # noqa: F401  (the console's tables are part of the schema)
+from fleet.store.migrate import VERSION_TABLE
 from fleet.store.models import Base
 
 config = context.config

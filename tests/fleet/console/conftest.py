@@ -17,9 +17,10 @@ import pytest
 import requests
 
 from fleet.config import FleetConfig, LoadedFleetConfig
-from fleet.console.accounts import Role, add_user
+from fleet.console.accounts import add_user
 from fleet.console.component import ConsoleServer
 from fleet.console.config import ConsoleConfig
+from fleet.console.models import Role
 from fleet.manager.service import ManagerContext
 from fleet.messages.base import utcnow
 from fleet.store.database import open_store
@@ -66,38 +67,69 @@ def seed_fleet(db: Database, rng: random.Random, kiosks: dict[str, str]) -> None
         for kiosk_id, store in kiosks.items():
             s.add(
                 KioskRow(
-                    kiosk_id=kiosk_id, store=store, first_seen=now, last_seen=now, online=True,
+                    kiosk_id=kiosk_id,
+                    store=store,
+                    first_seen=now,
+                    last_seen=now,
+                    online=True,
                     last_health={"devices": {"camera": "ok", "scale": "ok"}},
                 )
             )
-            for gtin, name, level in (("04006381333931", "Pencils", 3), ("06901234567892", "Tea", 40)):
-                s.add(StockRow(kiosk_id=kiosk_id, gtin=gtin, name=name, stock=level, updated_at=now))
+            for gtin, name, level in (
+                ("04006381333931", "Pencils", 3),
+                ("06901234567892", "Tea", 40),
+            ):
+                s.add(
+                    StockRow(kiosk_id=kiosk_id, gtin=gtin, name=name, stock=level, updated_at=now)
+                )
             for i in range(20):
                 sale_id = f"{kiosk_id}-{i}"
                 s.add(
                     SaleRow(
-                        sale_id=sale_id, event_id=str(uuid.UUID(int=rng.getrandbits(128))),
-                        kiosk_id=kiosk_id, store=store,
+                        sale_id=sale_id,
+                        event_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                        kiosk_id=kiosk_id,
+                        store=store,
                         created_at=now - timedelta(minutes=rng.randrange(1, 60 * 24)),
-                        currency="EUR", exponent=2, items=1, total=250 + i, tax_total=0,
-                        discount_total=0, amount_due=250 + i, method="card",
+                        currency="EUR",
+                        exponent=2,
+                        items=1,
+                        total=250 + i,
+                        tax_total=0,
+                        discount_total=0,
+                        amount_due=250 + i,
+                        method="card",
                     )
                 )
-                s.add(SaleLineRow(sale_id=sale_id, line_no=1, gtin="06901234567892", name="Tea", quantity=1, net=250 + i))
+                s.add(
+                    SaleLineRow(
+                        sale_id=sale_id,
+                        line_no=1,
+                        gtin="06901234567892",
+                        name="Tea",
+                        quantity=1,
+                        net=250 + i,
+                    )
+                )
         for store in sorted(set(kiosks.values())):
             kiosk_id = min(k for k, st in kiosks.items() if st == store)
             s.add(
                 AlertRow(
-                    rule="low_stock", kiosk_id=kiosk_id, store=store, subject="04006381333931",
-                    severity="warning", status="open", count=1, detail={"stock": 3},
-                    opened_at=now, last_at=now,
+                    rule="low_stock",
+                    kiosk_id=kiosk_id,
+                    store=store,
+                    subject="04006381333931",
+                    severity="warning",
+                    status="open",
+                    count=1,
+                    detail={"stock": 3},
+                    opened_at=now,
+                    last_at=now,
                 )
             )
 
 
-def start_console(
-    context: ManagerContext, stop: threading.Event, **config: Any
-) -> Console:
+def start_console(context: ManagerContext, stop: threading.Event, **config: Any) -> Console:
     cfg = ConsoleConfig(host="127.0.0.1", port=free_port(), live_poll_s=0.1, **config)
     server = ConsoleServer(context, cfg)
     threading.Thread(target=server.run, args=(stop,), daemon=True, name="console").start()
@@ -117,7 +149,9 @@ def console(tmp_path: Path) -> Iterator[Callable[..., Console]]:
         made.append(db)
         seed_users(db)
         seed_fleet(db, random.Random(8), {"k1": "s1", "k2": "s1", "k3": "s2"})
-        return start_console(ManagerContext(loaded, db, Topics(loaded.config.topics), None), stop, **config)
+        return start_console(
+            ManagerContext(loaded, db, Topics(loaded.config.topics), None), stop, **config
+        )
 
     yield make
     stop.set()

@@ -29,7 +29,8 @@ def test_staff_of_one_store_cannot_read_or_act_on_another(console: Callable[...,
     assert {a["store"] for a in bob.get(f"{c.url}/api/alerts").json()} == {"s2"}
     assert {r["store"] for r in bob.get(f"{c.url}/api/stock").json()} == {"s2"}
     csv_rows = bob.get(f"{c.url}/sales.csv", params={"days": 2}).text.splitlines()[1:]
-    assert csv_rows and all(",s2,k3," in row for row in csv_rows)
+    assert csv_rows
+    assert all(",s2,k3," in row for row in csv_rows)
     assert "k1" not in bob.get(f"{c.url}/").text
     assert bob.post(f"{c.url}/api/alerts/1/ack").status_code == 404
     assert bob.post(f"{c.url}/api/kiosks/k1/commands", json={"action": "lock"}).status_code == 404
@@ -70,7 +71,8 @@ def test_pages_and_reads_need_a_session(console: Callable[..., object]) -> None:
     anonymous = requests.Session()
     for path in ("/", "/alerts", "/stock", "/sales", "/audit", "/kiosks/k1"):
         r = anonymous.get(c.url + path, allow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+        assert r.status_code == 303, path
+        assert r.headers["location"].startswith("/login"), path
     for path in ("/api/kiosks", "/api/alerts", "/api/sales", "/api/audit", "/live", "/sales.csv"):
         assert anonymous.get(c.url + path, allow_redirects=False).status_code in (401, 303), path
 
@@ -81,18 +83,23 @@ def test_login_rate_limit_says_when_to_try_again(console: Callable[..., object])
     for _ in range(3):
         r = s.post(f"{c.url}/api/session", json={"username": "ann", "password": "wrong password"})
         assert r.status_code == 401
-    r = s.post(f"{c.url}/api/session", json={"username": "ann", "password": "correct horse battery"})
+    r = s.post(
+        f"{c.url}/api/session", json={"username": "ann", "password": "correct horse battery"}
+    )
     assert r.status_code == 429
-    assert "Too many failed logins" in r.json()["detail"] and int(r.headers["Retry-After"]) > 0
+    assert "Too many failed logins" in r.json()["detail"]
+    assert int(r.headers["Retry-After"]) > 0
     # the login page shows the same message
     page = s.get(f"{c.url}/login")
     token = s.cookies.get("fleet_login_csrf")
-    assert page.status_code == 200 and token
+    assert page.status_code == 200
+    assert token
     r = s.post(
         f"{c.url}/login",
         data={"username": "ann", "password": "correct horse battery", "csrf_token": token},
     )
-    assert r.status_code == 429 and "Too many failed logins" in r.text
+    assert r.status_code == 429
+    assert "Too many failed logins" in r.text
     with c.db.read() as s2:
         assert s2.query(AuditRow).filter_by(action="login_failed").count() == 3
         assert s2.query(AuditRow).filter_by(action="login_limited").count() == 2
@@ -104,7 +111,9 @@ def test_session_cookie_is_http_only_and_same_site(console: Callable[..., object
         f"{c.url}/api/session", json={"username": "olga", "password": "correct horse battery"}
     )
     cookie = r.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    assert "secure" not in cookie
     secure = console(secure_cookies=True)
     r = requests.post(
         f"{secure.url}/api/session", json={"username": "olga", "password": "correct horse battery"}

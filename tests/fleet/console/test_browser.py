@@ -22,7 +22,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (apt install chromium)", allow_module_level=True)
+    pytest.skip(
+        "Debian's chromium is not installed (apt install chromium)", allow_module_level=True
+    )
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def page() -> Iterator[Any]:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 860}, accept_downloads=True
+        )
         page = context.new_page()
         page.set_default_timeout(20_000)
         yield page
@@ -113,7 +117,8 @@ def test_operator_watches_acts_and_exports(
     with page.expect_download() as download:
         page.click("#csv")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
-    assert len(rows) == 40 and {r["kiosk_id"] for r in rows} == {"k3", "k9"}
+    assert len(rows) == 40
+    assert {r["kiosk_id"] for r in rows} == {"k3", "k9"}
     assert page.locator("#sales-count").inner_text() == "40"
 
     page.goto(f"{console.url}/audit")
@@ -134,5 +139,3 @@ def test_staff_sees_only_their_store(
     expect(page.locator("#kiosk-k9")).to_have_count(1)
     expect(page.locator("tbody tr[id^=kiosk-]")).to_have_count(1)
     assert page.goto(f"{console.url}/kiosks/k1").status == 404
-
-

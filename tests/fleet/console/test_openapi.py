@@ -34,8 +34,11 @@ def fuzz_console(tmp_path: Path) -> Iterator[Console]:
     published: list[str] = []
     # The broker is not what this test is about: commands are signed and logged, then dropped.
     sender = CommandSender(
-        db, Signer(load_private_key(tmp_path / "k.key")), topics,
-        lambda topic, _payload: published.append(topic), ttl_s=60,
+        db,
+        Signer(load_private_key(tmp_path / "k.key")),
+        topics,
+        lambda topic, _payload: published.append(topic),
+        ttl_s=60,
     )
     stop = threading.Event()
     yield start_console(ManagerContext(loaded, db, topics, sender), stop, login_max_failures=1000)

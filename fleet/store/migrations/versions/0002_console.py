@@ -55,9 +55,13 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_console_audit_at"), "console_audit", ["at"])
     op.create_index("ix_console_audit_store_at", "console_audit", ["store", "at"])
+    op.create_index("ix_console_sales_kiosk_at", "sales", ["kiosk_id", "created_at"])
+    op.create_index("ix_console_sales_at", "sales", ["created_at", "store", "total", "sale_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_console_sales_at", table_name="sales")
+    op.drop_index("ix_console_sales_kiosk_at", table_name="sales")
     op.drop_table("console_audit")
     op.drop_table("console_sessions")
     op.drop_table("console_users")
