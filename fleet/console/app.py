@@ -70,6 +70,7 @@ def create_app(
         db, config, LoginLimiter(config.login_max_failures, config.login_window_s), secure
     )
     metrics = app.state.metrics = ConsoleMetrics(db, feed)
+    app.state.auth.logins = metrics.logins
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, Response
+from prometheus_client import Counter
 
 from fleet.console import audit
 from fleet.console.accounts import User, authenticate
@@ -32,6 +33,11 @@ class Auth:
     config: ConsoleConfig
     limiter: LoginLimiter
     secure: bool
+    logins: Counter | None = None  # console_logins{outcome}
+
+    def _count(self, outcome: str) -> None:
+        if self.logins is not None:
+            self.logins.labels(outcome).inc()
 
     def current(self, request: Request) -> LoggedIn | None:
         with self.db.read() as s:
@@ -42,6 +48,7 @@ class Auth:
         keys = (f"user:{name.lower()}", f"addr:{address}")
         wait = self.limiter.retry_after(*keys)
         if wait > 0:
+            self._count("limited")
             with self.db.write() as s:
                 audit.record(
                     s, name, "login_limited", ok=False, detail="rate limited", address=address
@@ -54,9 +61,11 @@ class Auth:
             if user is None:
                 audit.record(s, name, "login_failed", ok=False, address=address)
         if user is None:
+            self._count("failed")
             self.limiter.failed(*keys)
             raise LoginRefused("Wrong user name or password.", 401)
         self.limiter.succeeded(*keys)
+        self._count("ok")
         with self.db.write() as s:
             token, csrf = start_session(s, user, self.config.session_hours)
             audit.record(s, user.name, "login", store=user.store, address=address)

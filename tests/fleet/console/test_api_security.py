@@ -89,6 +89,9 @@ def test_login_rate_limit_says_when_to_try_again(console: Callable[..., object])
     assert r.status_code == 429
     assert "Too many failed logins" in r.json()["detail"]
     assert int(r.headers["Retry-After"]) > 0
+    metrics = s.get(f"{c.url}/metrics").text
+    assert 'console_logins_total{outcome="failed"} 3.0' in metrics
+    assert 'console_logins_total{outcome="limited"} 1.0' in metrics
     # the login page shows the same message
     page = s.get(f"{c.url}/login")
     token = s.cookies.get("fleet_login_csrf")
