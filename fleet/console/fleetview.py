@@ -156,20 +156,15 @@ def alerts(
 MAX_POINTS = 600
 
 
-def _thin(rows: Sequence[Any], most: int) -> list[HealthPoint]:
-    """At most `most` points for the charts: every n-th report (a day at 10 s is 8,640)."""
-    step = max(1, -(-len(rows) // most))
-    return [
-        HealthPoint(
-            at=r[0],
-            cpu_percent=r[1],
-            memory_percent=r[2],
-            disk_percent=r[3],
-            temperature_c=r[4],
-            backlog=r[5],
-        )
-        for r in rows[::step]
-    ]
+def _point(r: Any) -> HealthPoint:
+    return HealthPoint(
+        at=r[0],
+        cpu_percent=r[1],
+        memory_percent=r[2],
+        disk_percent=r[3],
+        temperature_c=r[4],
+        backlog=r[5],
+    )
 
 
 def kiosk_row(s: Session, user: User, kiosk_id: str) -> KioskRow | None:
@@ -187,6 +182,9 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
     if k is None:
         return None
     since = utcnow() - timedelta(hours=hours)
+    in_range = (HealthRow.kiosk_id == kiosk_id, HealthRow.at >= since)
+    reports = s.scalar(select(func.count()).where(*in_range)) or 0
+    step = max(1, -(-reports // MAX_POINTS))  # a day at 10 s is 8,640 reports: chart every n-th
     health = s.execute(
         select(
             HealthRow.at,
@@ -196,7 +194,7 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
             HealthRow.temperature_c,
             HealthRow.backlog,
         )
-        .where(HealthRow.kiosk_id == kiosk_id, HealthRow.at >= since)
+        .where(*in_range, (HealthRow.id % step) == 0)
         .order_by(HealthRow.at)
     ).all()
     sales = s.scalars(
@@ -235,7 +233,7 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
         app_version=k.app_version,
         status_reason=k.status_reason,
         devices={str(a): str(b) for a, b in (k.last_health or {}).get("devices", {}).items()},
-        health=_thin(health, MAX_POINTS),
+        health=[_point(r) for r in health],
         sales=sale_list,
         events=[EventView.model_validate(e, from_attributes=True) for e in events],
         alerts=[alert_view(a) for a in kiosk_alerts],

@@ -74,7 +74,8 @@ def login_page(request: Request, next: str = "/", message: str = "") -> HTMLResp
 
 def _local(path: str) -> str:
     """Only redirect within the console (no open redirect through ?next=)."""
-    return path if path.startswith("/") and not path.startswith("//") else "/"
+    local = path.startswith("/") and not path.startswith("//") and "\\" not in path
+    return path if local and len(path) < 500 else "/"
 
 
 @router.post("/login")

@@ -123,3 +123,27 @@ def test_session_cookie_is_http_only_and_same_site(console: Callable[..., object
     )
     assert "; secure" in r.headers["set-cookie"].lower()
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+def test_login_only_redirects_within_the_console(console: Callable[..., object]) -> None:
+    c = console()
+    for target, expected in (
+        ("/alerts", "/alerts"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example", "/"),
+    ):
+        s = requests.Session()
+        s.get(f"{c.url}/login")
+        r = s.post(
+            f"{c.url}/login",
+            data={
+                "username": "olga",
+                "password": "correct horse battery",
+                "csrf_token": s.cookies["fleet_login_csrf"],
+                "next": target,
+            },
+            allow_redirects=False,
+        )
+        assert r.status_code == 303, target
+        assert r.headers["location"] == expected, target
