@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 import time
@@ -61,6 +62,10 @@ class ConsoleServer:
         feed.start()
         threading.Thread(target=self._stop_on, args=(stop,), daemon=True).start()
         logger.info("console on %s", self.url)
+        # Everything loaded so far lives as long as the process: keep the collector from
+        # walking it again and again (full collections paused pages for 0.3-0.8 s at 1,000
+        # kiosks; see benchmarks/console.py).
+        gc.freeze()
         try:
             # Off the main thread uvicorn installs no signal handlers: `fleet serve` owns them.
             asyncio.run(self.server.serve())

@@ -37,8 +37,8 @@ function connectLive() {
   if (!regions.length || !window.EventSource) return;
   const source = new EventSource("/live");
   const channels = new Set(regions.flatMap((r) => r.dataset.live.split(" ")));
-  source.addEventListener("hello", () => { if (dot) dot.classList.add("up"); });
-  source.onerror = () => { if (dot) dot.classList.remove("up"); };
+  source.addEventListener("hello", () => { if (dot) { dot.classList.add("up"); dot.classList.remove("down"); } });
+  source.onerror = () => { if (dot) { dot.classList.remove("up"); dot.classList.add("down"); } };
   for (const channel of channels) {
     source.addEventListener(channel, () => {
       for (const r of regions) if (r.dataset.live.split(" ").includes(channel)) refresh(r);
@@ -129,7 +129,7 @@ function drawCharts() {
   if (sales) {
     const s = JSON.parse(sales.textContent);
     chart("chart-hour", [{ x: s.hour.x, y: s.hour.y, type: "bar", name: "revenue" }], "Revenue per hour", "revenue");
-    chart("chart-day", [{ x: s.day.x, y: s.day.y, type: "bar", name: "revenue" }], "Revenue per day", "revenue");
+    chart("chart-day", [{ x: s.day.x, y: s.day.y, type: "bar", name: "revenue" }], "Revenue per day", "revenue", { xaxis: { type: "category" } });
   }
 }
 
