@@ -221,7 +221,9 @@ def sales(
 ) -> SalesReport:
     since, until = period(days, None)
     with state.db.read() as s:
-        return salesview.sales_report(s, user, since, until, state.timezone, store=store)
+        return salesview.sales_report(
+            s, user, since, until, state.timezone, store=store, cache=state.top_products
+        )
 
 
 @router.get("/sales.csv", response_class=StreamingResponse, responses=ERRORS)

@@ -240,7 +240,9 @@ def sales_page(
 ) -> HTMLResponse:
     since, until = period(days, None)
     with state.db.read() as s:
-        report = salesview.sales_report(s, who.user, since, until, state.timezone, store=store)
+        report = salesview.sales_report(
+            s, who.user, since, until, state.timezone, store=store, cache=state.top_products
+        )
     charts = {
         "hour": {
             "x": [b.label for b in report.per_hour],

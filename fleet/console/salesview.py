@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from fleet.console.accounts import User
 from fleet.console.fleetview import scoped
 from fleet.console.schemas import Bucket, ProductView, SalesReport, StockView
+from fleet.console.topproducts import DayPrint, TopProducts, utc_day
 from fleet.reports.daily import major
-from fleet.store.models import KioskRow, SaleLineRow, SaleRow, StockRow
+from fleet.store.models import KioskRow, SaleRow, StockRow
 
 
 def stock(
@@ -77,6 +78,7 @@ def sales_report(
     *,
     store: str | None = None,
     top: int = 10,
+    cache: TopProducts | None = None,
 ) -> SalesReport:
     tz = ZoneInfo(tz_name)
     where = [SaleRow.created_at >= since, SaleRow.created_at < until]
@@ -89,7 +91,11 @@ def sales_report(
             SaleRow.store,
             user,
         ).group_by(label)
-    ).tuples()
+    ).all()
+    prints: dict[str, DayPrint] = {}
+    for h, n, r in hourly:
+        p = prints.get(utc_day(h), DayPrint(0, 0))
+        prints[utc_day(h)] = DayPrint(p.sales + n, p.revenue + r)
     # UTC hours become local ones here, per hour, so daylight-saving days come out right.
     per_hour = sorted(
         (Bucket(label=f"{_local(h, tz):%Y-%m-%d %H:%M}", sales=n, revenue=r) for h, n, r in hourly),
@@ -101,19 +107,11 @@ def sales_report(
         days[bucket.label[:10]] = (n + bucket.sales, r + bucket.revenue)
     per_day = [Bucket(label=d, sales=n, revenue=r) for d, (n, r) in sorted(days.items())]
     per_hour = per_hour[-72:]
-    in_period = scoped(select(SaleRow.sale_id).where(*where), SaleRow.store, user)
-    products = s.execute(
-        select(
-            SaleLineRow.gtin,
-            func.max(SaleLineRow.name),
-            func.sum(SaleLineRow.quantity),
-            func.sum(SaleLineRow.net),
-        )
-        .where(SaleLineRow.sale_id.in_(in_period))  # lines by primary key, sales by index
-        .group_by(SaleLineRow.gtin)
-        .order_by(func.sum(SaleLineRow.net).desc())
-        .limit(top)
-    ).tuples()
+    scoped_where = [*where] + ([SaleRow.store.in_(user.stores)] if user.stores is not None else [])
+    totals = (cache or TopProducts()).totals(
+        s, (user.stores, store), scoped_where, since, until, prints
+    )
+    products = sorted(totals.items(), key=lambda kv: (-kv[1][2], kv[0]))[:top]
     currency = s.execute(
         scoped(select(SaleRow.currency, SaleRow.exponent).where(*where), SaleRow.store, user).limit(
             1
@@ -130,8 +128,7 @@ def sales_report(
         per_hour=per_hour,
         per_day=per_day,
         top_products=[
-            ProductView(gtin=g, name=n or "", quantity=int(q or 0), revenue=int(r or 0))
-            for g, n, q, r in products
+            ProductView(gtin=g, name=n, quantity=q, revenue=r) for g, (n, q, r) in products
         ],
     )
 

@@ -9,6 +9,7 @@ from fastapi import Request
 from fleet.console.config import ConsoleConfig
 from fleet.console.lastsale import LastSales
 from fleet.console.live import ChangeFeed
+from fleet.console.topproducts import TopProducts
 from fleet.manager.commands import CommandSender
 from kiosk.storage.engine import Database
 
@@ -22,6 +23,7 @@ class ConsoleState:
     low_stock_at: int
     timezone: str
     last_sales: LastSales = field(default_factory=LastSales)
+    top_products: TopProducts = field(default_factory=TopProducts)
 
 
 def get_state(request: Request) -> ConsoleState:

@@ -12,6 +12,7 @@ from fleet.console.accounts import User
 from fleet.console.lastsale import LastSales
 from fleet.console.live import ChangeFeed
 from fleet.console.models import Role
+from fleet.console.topproducts import TopProducts
 from fleet.store.database import open_store
 from fleet.store.models import AlertRow, HealthRow, KioskRow, SaleLineRow, SaleRow
 from kiosk.storage.engine import Database
@@ -155,3 +156,27 @@ def test_change_feed_names_what_changed(tmp_path: Path) -> None:
         s.add(KioskRow(kiosk_id="k1", store="s1", first_seen=T0, last_seen=T0, online=True))
     assert feed.poll() == ["kiosks"]
     assert feed.poll() == []
+
+
+def test_top_products_kept_per_day_match_a_fresh_sum_and_see_late_sales(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    gtins = ["06901234567892", "04006381333931", "05000112637922"]
+    for i in range(60):  # five days, three products, two stores
+        at = T0 - timedelta(hours=2 * i, minutes=7)
+        sale(db, f"k{i % 3}", "s1" if i % 4 else "s2", at, 100 + i, gtins[i % 3])
+    cache = TopProducts()
+    since, until = T0 - timedelta(days=6), T0 + timedelta(hours=1)
+
+    def report(user: User, kept: TopProducts | None) -> list[tuple[str, int, int]]:
+        with db.read() as s:
+            r = salesview.sales_report(s, user, since, until, "UTC", cache=kept)
+        return [(p.gtin, p.quantity, p.revenue) for p in r.top_products]
+
+    staff = User("ann", Role.STAFF, "s1")
+    assert report(OPERATOR, cache) == report(OPERATOR, None)
+    assert report(staff, cache) == report(staff, None)  # kept apart from the operator's days
+    assert report(staff, cache) != report(OPERATOR, cache)
+    assert len(cache._days) >= 8  # whole days were kept for both scopes
+    sale(db, "k1", "s1", T0 - timedelta(days=3), 5000, gtins[2])  # delivered late
+    assert report(OPERATOR, cache) == report(OPERATOR, None)
+    assert report(OPERATOR, cache)[0] == (gtins[2], 42, report(OPERATOR, None)[0][2])
