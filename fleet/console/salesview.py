@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -66,7 +66,7 @@ def _utc_hour(s: Session, column: Any) -> ColumnElement[str]:
 
 
 def _local(hour: str, tz: ZoneInfo) -> datetime:
-    return datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(tz)
+    return datetime.fromisoformat(f"{hour}:00+00:00").astimezone(tz)
 
 
 def sales_report(
