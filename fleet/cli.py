@@ -27,7 +27,12 @@ def _register() -> None:
     from fleet.commandline.serve import serve
     from fleet.commandline.simulate import simulate
     from fleet.commandline.store_cmd import db_group, status
+    from fleet.commandline.users import users_group
+    from fleet.console.component import console_factory
+    from fleet.manager.service import COMPONENT_FACTORIES
 
+    if console_factory not in COMPONENT_FACTORIES:
+        COMPONENT_FACTORIES.append(console_factory)  # `fleet serve` serves the web console
     for command in (
         serve,
         status,
@@ -39,6 +44,7 @@ def _register() -> None:
         db_group,
         agent_group,
         schemas_group,
+        users_group,
     ):
         cli.add_command(command)
 

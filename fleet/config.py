@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fleet.agent.config import AgentConfig
+from fleet.console.config import ConsoleConfig
 
 STRICT = ConfigDict(extra="forbid", frozen=True)
 DEFAULT_PATH = Path("config/fleet.toml")
@@ -143,6 +144,7 @@ class FleetConfig(BaseModel):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     agent: AgentConfig = Field(default_factory=AgentConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    console: ConsoleConfig = Field(default_factory=ConsoleConfig)
 
 
 class FleetConfigError(Exception):

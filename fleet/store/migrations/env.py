@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import fleet.console.models  # noqa: F401  (the console's tables are part of the schema)
 from fleet.store.migrate import VERSION_TABLE
 from fleet.store.models import Base
 
