@@ -1,0 +1,102 @@
+"""The demo's private Mosquitto: the shipped limits and ACL, one loopback port, passwords."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Mapping
+from pathlib import Path
+
+from fleet.broker.local import SHIPPED_ACL, SHIPPED_CONF, shipped_directives
+from fleet.broker.passwd import write_password_file
+from kiosk.demo.steps import DemoError, wait_until
+from kiosk.demo.supervisor import Child, Supervisor
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex((HOST, port)) == 0
+
+
+def mosquitto_binary() -> str:
+    found = shutil.which("mosquitto") or (
+        "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+    )
+    if found is None:
+        raise DemoError("broker", "mosquitto not found: run make setup (apt install mosquitto)")
+    return found
+
+
+def write_broker_config(folder: Path, port: int, users: Mapping[str, str]) -> Path:
+    """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS."""
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    write_password_file(folder / "passwd", users)
+    shutil.copyfile(SHIPPED_ACL, folder / "acl")
+    lines = [f"# made by `kiosk demo` from {SHIPPED_CONF}", *shipped_directives()]
+    lines += [
+        f"persistence_location {folder / 'data'}/",
+        "log_dest stdout",
+        "log_type error",
+        "log_type warning",
+        "log_type notice",
+        "allow_anonymous false",
+        f"password_file {folder / 'passwd'}",
+        f"acl_file {folder / 'acl'}",
+        f"listener {port} {HOST}",
+        "protocol mqtt",
+        "use_username_as_clientid true",
+    ]
+    if os.geteuid() == 0:
+        # Root would drop to the `mosquitto` user, who cannot read this private folder.
+        lines.append("user root")
+    conf = folder / "mosquitto.conf"
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return conf
+
+
+def choose_port(asked: int | None) -> int:
+    if asked is None:
+        return free_port()
+    if not port_is_free(asked):
+        raise DemoError(
+            "broker",
+            f"port {asked} on {HOST} is in use: pick another --broker-port or leave it out",
+        )
+    return asked
+
+
+def choose_port_default(preferred: int) -> int:
+    """`preferred` when it is free, else any free port (a second demo, a busy 8080)."""
+    return preferred if port_is_free(preferred) else free_port()
+
+
+def start_broker(supervisor: Supervisor, conf: Path, port: int, timeout_s: float = 10.0) -> Child:
+    child = supervisor.start("mosquitto", [mosquitto_binary(), "-c", str(conf)])
+    wait_until(
+        lambda: listening(port),
+        timeout_s=timeout_s,
+        part="broker",
+        what=f"listener on {HOST}:{port}",
+        alive=child.exit_reason,
+        log_tail=child.log_tail,
+    )
+    return child
