@@ -23,7 +23,10 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Nobody listens on it. SO_REUSEADDR as servers use it, so TIME_WAIT left by the last
+    run (closed connections) does not count as in use."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
