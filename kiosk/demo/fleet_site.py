@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +84,12 @@ def write_fleet_site(folder: Path, shipped: Path, broker_port: int) -> FleetSite
     )
 
 
-def wait_fleet(child: Child, site: FleetSite, timeout_s: float = 60.0) -> None:
+def wait_fleet(
+    child: Child,
+    site: FleetSite,
+    alive: Callable[[], str | None],
+    timeout_s: float = 60.0,
+) -> None:
     """Until the console answers HTTP (the manager's workers start beside it)."""
     client = ConsoleClient(site.console_url)
     wait_until(
@@ -91,6 +97,6 @@ def wait_fleet(child: Child, site: FleetSite, timeout_s: float = 60.0) -> None:
         timeout_s=timeout_s,
         part="fleet manager and console",
         what=f"console answering on {site.console_url}",
-        alive=child.exit_reason,
+        alive=alive,
         log_tail=child.log_tail,
     )

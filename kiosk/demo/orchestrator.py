@@ -95,6 +95,7 @@ class Demo:
     # -- starting ------------------------------------------------------------------------
 
     def _start(self) -> None:
+        """Start every part first, then wait for each: slow starts overlap (imports, dlib)."""
         o, line = self.o, self.progress.line
         prepare_folder(o.folder)
         line(f"demo folder {o.folder} (logs in {o.folder / 'logs'})")
@@ -110,50 +111,41 @@ class Demo:
         fleet_child = self.supervisor.start(
             "fleet-serve",
             [*fleet_command(), "serve", "--config", str(fleet.config)],
-            self._fleet_env(fleet),
+            {**fleet.env(), fleet.manager_password_env: fleet.manager_password},
         )
-        line("enrolling staff (PIN) and member M0001 (face, consent, wallet)")
-        photo = enrol_people(kiosk)
-        line(f"member face photo: {photo}")
-        wait_fleet(fleet_child, fleet)
-        line("console answers")
         self._save_state(port, fleet, kiosk)
-        agent_env = {**fleet.env(), **kiosk.env(), self._agent_password_env(fleet): kiosk_password}
+        line("enrolling staff (PIN) and member M0001 (face, consent, wallet)")
+        line(f"member M0001 enrolled from {enrol_people(kiosk)}")
+        # After the enrolment: the kiosk database exists, migrated, with the member's face.
+        env = {**fleet.env(), **kiosk.env(), self._agent_password_env(fleet): kiosk_password}
         if o.headless or not kiosk.fleet_in_app:
             line("starting the fleet agent beside the app (fleet agent run)")
-            self.supervisor.start(
-                "fleet-agent",
-                [
-                    *fleet_command(),
-                    "agent",
-                    "run",
-                    "--config",
-                    str(fleet.config),
-                    "--kiosk-config",
-                    str(kiosk.config),
-                ],
-                agent_env,
-            )
+            agent = [*fleet_command(), "agent", "run", "--config", str(fleet.config)]
+            self.supervisor.start("fleet-agent", [*agent, "--kiosk-config", str(kiosk.config)], env)
         if not o.headless:
-            self._start_app(kiosk, agent_env)
+            self._launch_app(kiosk, env)
         self._save_state(port, fleet, kiosk)
+        wait_fleet(fleet_child, fleet, self._someone_died)
+        line("console answers")
+        if self.app is not None:
+            self._wait_app()
+        self._wait_online(fleet, kiosk.kiosk_id)
+        print(summary_text(o, fleet, kiosk, self.display), flush=True)
+
+    def _wait_online(self, fleet: FleetSite, kiosk_id: str) -> None:
         client = ConsoleClient(fleet.console_url)
         try:
             client.login(OPERATOR, fleet.operator_password)
         except OSError as e:
             raise DemoError("console", f"login as {OPERATOR} refused: {e}") from None
         wait_until(
-            lambda: client.online(kiosk.kiosk_id),
+            lambda: client.online(kiosk_id),
             timeout_s=ONLINE_TIMEOUT_S,
             part="fleet",
-            what=f"kiosk {kiosk.kiosk_id} online in the console",
+            what=f"kiosk {kiosk_id} online in the console",
             alive=self._someone_died,
         )
-        line(f"kiosk {kiosk.kiosk_id} is online in the fleet")
-        print(summary_text(o, fleet, kiosk, self.display), flush=True)
-
-    def _fleet_env(self, fleet: FleetSite) -> dict[str, str]:
-        return {**fleet.env(), fleet.manager_password_env: fleet.manager_password}
+        self.progress.line(f"kiosk {kiosk_id} is online in the fleet")
 
     @staticmethod
     def _agent_password_env(fleet: FleetSite) -> str:
@@ -161,7 +153,7 @@ class Demo:
 
         return load_fleet_config(fleet.config).config.agent.password_env
 
-    def _start_app(self, kiosk: KioskSite, env: dict[str, str]) -> None:
+    def _launch_app(self, kiosk: KioskSite, env: dict[str, str]) -> None:
         line = self.progress.line
         if self.o.xvfb or not os.environ.get("DISPLAY"):
             line("no $DISPLAY: starting Xvfb" if not self.o.xvfb else "starting Xvfb")
@@ -178,19 +170,22 @@ class Demo:
             line("this kiosk app has no --demo-panel yet: the app runs on its stand-in devices")
         line(f"starting the kiosk app on display {self.display}")
         self.app = self.supervisor.start("kiosk-app", argv, env)
+
+    def _wait_app(self) -> None:
+        assert self.app is not None
         shown = wait_until(
             self._screen,
             timeout_s=APP_TIMEOUT_S,
             part="kiosk app",
             what="first screen",
-            alive=self.app.exit_reason,
+            alive=self._someone_died,
             log_tail=self.app.log_tail,
         )
         if shown.get("screen") == "out_of_service":
             texts = shown.get("texts")
             said = " / ".join(str(t) for t in texts) if isinstance(texts, list) else ""
             raise DemoError("kiosk app", f"shows out of service: {said}", self.app.log_tail())
-        line(f"kiosk app shows its {shown.get('screen')} screen")
+        self.progress.line(f"kiosk app shows its {shown.get('screen')} screen")
 
     def _screen(self) -> dict[str, object] | None:
         try:
