@@ -49,8 +49,13 @@ def mosquitto_binary() -> str:
     return found
 
 
-def write_broker_config(folder: Path, port: int, users: Mapping[str, str]) -> Path:
-    """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS."""
+def write_broker_config(
+    folder: Path, port: int, manager_port: int, users: Mapping[str, str]
+) -> Path:
+    """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS.
+
+    Two listeners as at a site: on the kiosks' one the client id is forced to the username;
+    the manager's processes (workers, monitor) share one username and need their own ids."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
     write_password_file(folder / "passwd", users)
     shutil.copyfile(SHIPPED_ACL, folder / "acl")
@@ -67,6 +72,8 @@ def write_broker_config(folder: Path, port: int, users: Mapping[str, str]) -> Pa
         f"listener {port} {HOST}",
         "protocol mqtt",
         "use_username_as_clientid true",
+        f"listener {manager_port} {HOST}",
+        "protocol mqtt",
     ]
     if os.geteuid() == 0:
         # Root would drop to the `mosquitto` user, who cannot read this private folder.
@@ -92,10 +99,13 @@ def choose_port_default(preferred: int) -> int:
     return preferred if port_is_free(preferred) else free_port()
 
 
-def start_broker(supervisor: Supervisor, conf: Path, port: int, timeout_s: float = 10.0) -> Child:
+def start_broker(
+    supervisor: Supervisor, conf: Path, ports: tuple[int, int], timeout_s: float = 10.0
+) -> Child:
     child = supervisor.start("mosquitto", [mosquitto_binary(), "-c", str(conf)])
+    port = ports[0]
     wait_until(
-        lambda: listening(port),
+        lambda: all(listening(p) for p in ports),
         timeout_s=timeout_s,
         part="broker",
         what=f"listener on {HOST}:{port}",

@@ -49,13 +49,13 @@ class FleetSite:
         return env
 
 
-def write_fleet_site(folder: Path, shipped: Path, broker_port: int) -> FleetSite:
+def write_fleet_site(folder: Path, shipped: Path, broker_port: int, manager_port: int) -> FleetSite:
     """fleet.toml derived from the shipped one: plain MQTT on loopback, store and keys here."""
     folder.mkdir(parents=True, exist_ok=True)
     data = tomllib.loads(shipped.read_text(encoding="utf-8"))
     data["broker"] = {**data.get("broker", {}), "host": HOST, "port": broker_port, "tls": False}
     data["broker"].pop("ca_file", None)
-    data["manager"] = {**data.get("manager", {}), "port": broker_port, "workers": 1}
+    data["manager"] = {**data.get("manager", {}), "port": manager_port, "workers": 1}
     data["store"] = {"data_dir": str(folder)}
     signing_key, public_key = folder / "signing.key", folder / "signing.pub"
     data["keys"] = {"private_key_file": str(signing_key), "public_key_files": [str(public_key)]}

@@ -100,20 +100,21 @@ class Demo:
         prepare_folder(o.folder)
         line(f"demo folder {o.folder} (logs in {o.folder / 'logs'})")
         port = mqtt.choose_port(o.broker_port)
-        fleet = write_fleet_site(o.folder / "fleet", o.fleet_config, port)
+        manager_port = mqtt.free_port()
+        fleet = write_fleet_site(o.folder / "fleet", o.fleet_config, port, manager_port)
         kiosk = write_kiosk_site(o.folder / "kiosk", o.kiosk_config, fleet.config)
         kiosk_password = os.urandom(12).hex()
         users = {"fleet-manager": fleet.manager_password, kiosk.kiosk_id: kiosk_password}
-        conf = mqtt.write_broker_config(o.folder / "broker", port, users)
-        line(f"starting Mosquitto on {mqtt.HOST}:{port}")
-        mqtt.start_broker(self.supervisor, conf, port)
+        conf = mqtt.write_broker_config(o.folder / "broker", port, manager_port, users)
+        line(f"starting Mosquitto on {mqtt.HOST}:{port} (kiosks) and {manager_port} (manager)")
+        mqtt.start_broker(self.supervisor, conf, (port, manager_port))
         line(f"starting the fleet manager and console on {fleet.console_url}")
         fleet_child = self.supervisor.start(
             "fleet-serve",
             [*fleet_command(), "serve", "--config", str(fleet.config)],
             {**fleet.env(), fleet.manager_password_env: fleet.manager_password},
         )
-        self._save_state(port, fleet, kiosk)
+        self._save_state((port, manager_port), fleet, kiosk)
         line("enrolling staff (PIN) and member M0001 (face, consent, wallet)")
         line(f"member M0001 enrolled from {enrol_people(kiosk)}")
         # After the enrolment: the kiosk database exists, migrated, with the member's face.
@@ -124,7 +125,7 @@ class Demo:
             self.supervisor.start("fleet-agent", [*agent, "--kiosk-config", str(kiosk.config)], env)
         if not o.headless:
             self._launch_app(kiosk, env)
-        self._save_state(port, fleet, kiosk)
+        self._save_state((port, manager_port), fleet, kiosk)
         wait_fleet(fleet_child, fleet, self._someone_died)
         line("console answers")
         if self.app is not None:
@@ -198,10 +199,11 @@ class Demo:
         child = self.supervisor.first_exited()
         return child.exit_reason() if child else None
 
-    def _save_state(self, port: int, fleet: FleetSite, kiosk: KioskSite) -> None:
+    def _save_state(self, ports: tuple[int, int], fleet: FleetSite, kiosk: KioskSite) -> None:
         """demo.json: ports and process groups (no secrets), for scripts and the tests."""
         state = {
-            "broker_port": port,
+            "broker_port": ports[0],
+            "manager_port": ports[1],
             "console_url": fleet.console_url,
             "kiosk_id": kiosk.kiosk_id,
             "display": self.display,

@@ -18,6 +18,7 @@ def run_scenarios(loaded: LoadedConfig) -> int:
     from kiosk.storage.check import check
 
     scenarios = sorted((loaded.base_dir / "scenarios").glob("*.toml"))
+    previous = os.environ.get("KIOSK_DATA_DIR")
     with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
         os.environ["KIOSK_DATA_DIR"] = tmp
         clock = VirtualClock()
@@ -40,6 +41,10 @@ def run_scenarios(loaded: LoadedConfig) -> int:
                 click.secho(f"FAILED: {failure}", fg="red")
         report = check(kiosk.db)
         kiosk.close()
+    if previous is None:
+        os.environ.pop("KIOSK_DATA_DIR", None)
+    else:
+        os.environ["KIOSK_DATA_DIR"] = previous
     verdict = "OK" if report.ok else "; ".join(report.breaches)
     click.secho(
         f"\n{len(scenarios)} scenarios, {failures} failure(s); database check: {verdict}", bold=True

@@ -35,6 +35,7 @@ def assert_all_gone(state: dict[str, Any]) -> None:
     left = [name for name, pgid in state["process_groups"].items() if group_alive(pgid)]
     assert not left, f"still running after the demo: {left}"
     assert port_free(state["broker_port"]), "the broker port is still taken"
+    assert port_free(state["manager_port"]), "the broker's manager port is still taken"
     console_port = int(state["console_url"].rsplit(":", 1)[1].strip("/"))
     assert port_free(console_port), "the console port is still taken"
 
