@@ -72,6 +72,24 @@ def _with_fleet(data: dict[str, Any], fleet_config: Path) -> bool:
     return True
 
 
+def _with_face_photo(data: dict[str, Any], photo: Path) -> None:
+    """Let a presented face camera ([devices.face_camera] photo) show the enrolled member."""
+    if "devices" not in KioskConfig.model_fields:
+        return
+    devices = data.get("devices")
+    if not isinstance(devices, dict):
+        return
+    camera = devices.get("face_camera")
+    if not isinstance(camera, dict) or "photo" not in camera:
+        return
+    trial = {**data, "devices": {**devices, "face_camera": {**camera, "photo": str(photo)}}}
+    try:
+        KioskConfig.model_validate(trial)
+    except ValidationError:
+        return
+    data["devices"] = trial["devices"]
+
+
 def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSite:
     """Copy the shipped config folder (catalog, promotions, planogram) and point it here."""
     config_dir, data_dir = folder / "config", folder / "data"
@@ -84,6 +102,9 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
     data.setdefault("kiosk", {})["data_dir"] = str(data_dir)
     data.setdefault("ui", {})["fullscreen"] = False
     fleet_in_app = _with_fleet(data, fleet_config)
+    face_photo = folder / "member-face.jpg"
+    shutil.copyfile(member_photo(), face_photo)  # enrolled, and shown by the face camera
+    _with_face_photo(data, face_photo)
     config = config_dir / "kiosk.toml"
     config.write_text(
         f"# made by `kiosk demo` from {shipped}\n" + tomli_w.dumps(data), encoding="utf-8"
@@ -102,7 +123,7 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
         store=loaded.config.kiosk.store,
         face_key_file=key_file,
         face_key_file_env=face.key_file_env,
-        face_photo=folder / "member-face.jpg",
+        face_photo=face_photo,
         fleet_in_app=fleet_in_app,
     )
 
@@ -127,7 +148,6 @@ def enrol_people(site: KioskSite) -> str:
     try:
         add_staff(db, STAFF_ID, "Demo supervisor", STAFF_PIN, role="supervisor")
         photo = member_photo()
-        shutil.copyfile(photo, site.face_photo)  # what the demo's face camera can show
         try:
             encoding = encode_for_enrolment(load_image(photo), loaded.config.faces.enrolment)
         except (FaceRefusedError, InvalidImageError) as e:

@@ -8,13 +8,17 @@ from kiosk.demo.steps import DemoError
 
 
 def grab(display: str, path: Path) -> tuple[int, int]:
-    """Save the screen of `display` to `path`; returns its size."""
+    """Save the screen of `display` to `path`, cut to what is drawn (Xvfb's empty root window
+    is black); returns the saved size."""
     from PIL import ImageGrab
 
     try:
         image = ImageGrab.grab(xdisplay=display)
     except OSError as e:
         raise DemoError("screenshot", f"cannot read display {display}: {e}") from None
+    drawn = image.getbbox()
+    if drawn is not None:
+        image = image.crop(drawn)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
     return image.size

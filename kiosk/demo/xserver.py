@@ -10,7 +10,7 @@ import time
 from kiosk.demo.steps import DemoError
 from kiosk.demo.supervisor import Supervisor
 
-SCREEN = "1280x800x24"
+SCREEN = "1920x1080x24"  # the 1280x800 kiosk window and the shopper panel beside it
 
 
 def start_xvfb(supervisor: Supervisor, timeout_s: float = 15.0) -> str:

@@ -63,7 +63,9 @@ def test_the_whole_demo_runs_and_leaves_nothing_behind(start_demo: Any, tmp_path
     assert demo.wait(timeout_s=90) == 0, demo.output
     assert "--exit-after 8s reached" in demo.output
     with Image.open(shot) as image:
-        assert image.size == (1280, 800)
+        width, height = image.size
+    assert width >= 1280, "the kiosk window (1280x800) is cut off or missing"
+    assert height >= 800, "the kiosk window (1280x800) is cut off or missing"
     assert distinct_colours(shot) > 50, "the screenshot is blank"
     assert "stopped everything" in demo.output
     assert "killed" not in demo.output.split("stopped everything", 1)[1]
