@@ -1,5 +1,6 @@
 """The fleet agent inside the app (no window): birth, health with the app's devices, a sale
-that leaves only on the manager's ack, signed commands through KioskControl, clean offline."""
+that leaves only on the manager's ack, signed commands through KioskControl, a lock that
+survives a restart, clean offline."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pathlib import Path
 import pytest
 
 import kiosk
-from fleet.messages.commands import LockAction, PriceChange, PriceChangeAction, UnlockAction
+from fleet.messages.commands import (
+    LockAction,
+    PriceChange,
+    PriceChangeAction,
+    RestartAction,
+    UnlockAction,
+)
 from fleet.messages.telemetry import DeviceState as FleetState
 from fleet.messages.telemetry import Health
 from kiosk.assembly import Kiosk, build_kiosk
@@ -111,6 +118,15 @@ def test_the_link_carries_sales_health_and_commands(
         row = site.command(LockAction(reason="till audit"))
         assert row.status == "ok", row.result_detail
         assert control.calls == [("lock", "till audit")]
+        assert site.command(RestartAction(reason="update")).status == "ok"
+        wait_until(lambda: ("restart", "") in control.calls, what="restart asked of the app")
+
+        # The app restarts: a new link, and the kiosk comes back locked from the journal.
+        link.stop()
+        link = make_fleet_link(k, board)
+        control = RecordingControl()
+        link.start(control)
+        assert control.calls == [("lock", "till audit")]
         assert site.command(UnlockAction()).status == "ok"
         assert control.calls[-1] == ("unlock", "")
 
@@ -124,8 +140,11 @@ def test_the_link_carries_sales_health_and_commands(
     finally:
         link.stop()
         k.close()
-    offline = wait_until(lambda: site_status(spy, "offline"), what="offline status")
-    assert offline.reason == "clean_stop"
+    last = wait_until(
+        lambda: spy.statuses()[-1].state == "offline" and spy.statuses()[-1],
+        what="offline status last",
+    )
+    assert last.reason == "clean_stop"
     late = site.listen(f"kiosks/{k.loaded.config.kiosk.store}/{k.loaded.config.kiosk.id}/status")
     wait_until(lambda: late.got, what="the retained status")
     assert late.got[-1][2], "retained"
