@@ -1,5 +1,6 @@
 """`kiosk run` with `[fleet] enabled`: a signed lock sent through the broker closes the
-running app, unlock opens it again, and closing the app leaves a retained `offline`."""
+running app, unlock opens it again, and closing the app leaves a retained `offline`; a
+missing fleet file shows out-of-service with the problem."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 import kiosk
 from fleet.messages.commands import LockAction, UnlockAction
 from tests.fleet.conftest import wait_until
+from tests.kiosk.ui.conftest import write_config
 from tests.kiosk.ui.fleet_site import FleetSite
 from tests.kiosk.ui.test_app_process import KioskProcess, own_display
 
@@ -60,3 +62,25 @@ def test_a_fleet_lock_closes_the_running_app(
         lambda: [s for s in spy.statuses() if s.state == "offline"], what="offline status"
     )
     assert offline[-1].reason == "clean_stop", "a clean stop, not the broker's will"
+
+
+def test_a_missing_fleet_file_shows_out_of_service(
+    tmp_path: Path, own_display: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KIOSK_FLEET_CONFIG", raising=False)
+    monkeypatch.setenv("KIOSK_FLEET_ENABLED", "1")  # the environment turns it on
+    config = write_config(
+        tmp_path / "config", {"ui.speech.enabled": False, "fleet.config_file": "gone.toml"}
+    )
+    app = KioskProcess(config, own_display, tmp_path)
+    try:
+        shown = app.wait_screen("out_of_service")
+        text = "\n".join(shown["texts"])
+        assert "The configuration has problems" in text
+        assert "fleet.config_file:" in text
+        assert "gone.toml: file not found" in text
+        assert app.stop() == 0, app.tail()
+    finally:
+        if app.process.poll() is None:
+            app.process.kill()
+            app.process.wait(timeout=10)
