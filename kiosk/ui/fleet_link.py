@@ -9,6 +9,7 @@ app through KioskControl (which posts them to the Kivy thread).
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -129,4 +130,15 @@ def make_fleet_link(
         fleet = load_fleet_config(settings.config_path)
     except FleetConfigError as e:
         raise ConfigError([f"{loaded.path}: fleet.config_file: {p}" for p in e.problems]) from None
-    return AgentLink(kiosk, devices, fleet, password=password)
+    ca = fleet.ca_file
+    if ca is not None and not ca.is_file():
+        raise ConfigError(
+            [
+                f"{fleet.path}: broker.ca_file: {ca} not found (make the site's certificates "
+                "with config/mosquitto/make-site.sh, or set broker.ca_file)"
+            ]
+        )
+    try:
+        return AgentLink(kiosk, devices, fleet, password=password)
+    except (OSError, ssl.SSLError) as e:
+        raise ConfigError([f"{fleet.path}: the fleet agent cannot start: {e}"]) from None

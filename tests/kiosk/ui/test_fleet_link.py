@@ -186,5 +186,8 @@ def test_bad_fleet_settings_name_the_problem(
         monkeypatch.setenv("KIOSK_FLEET_CONFIG", str(bad))
         with pytest.raises(ConfigError, match=r"bad-fleet.toml: agent.window: Input should be"):
             make_fleet_link(k, DeviceBoard())
+        bad.write_text('[broker]\ntls = true\nca_file = "no-ca.crt"\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"broker.ca_file: .*no-ca.crt not found"):
+            make_fleet_link(k, DeviceBoard())
     finally:
         k.close()
