@@ -161,9 +161,17 @@ def _health(spy: object) -> Health | None:
     return Health.model_validate_json(got[-1]) if got else None
 
 
-def test_disabled_gives_the_stand_in(tmp_path: Path, data_dir: Path) -> None:
+def test_disabled_gives_the_stand_in(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     k = _kiosk(write_config(tmp_path / "config", {}), VirtualClock())
     try:
+        assert isinstance(make_fleet_link(k, DeviceBoard()), NoFleet)
+    finally:
+        k.close()
+    k = _kiosk(write_config(tmp_path / "on", {"fleet.enabled": True}), VirtualClock())
+    try:
+        monkeypatch.setenv("KIOSK_FLEET_ENABLED", "off")  # the environment wins
         assert isinstance(make_fleet_link(k, DeviceBoard()), NoFleet)
     finally:
         k.close()
