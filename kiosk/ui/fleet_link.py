@@ -87,6 +87,13 @@ class AgentLink:
         """Explicit retained `offline`, then disconnect; waits a few seconds at most."""
         self.agent.stop()
 
+    def staff_unlocked(self, staff_id: str) -> None:
+        """The lock lives in the agent's journal: clear it there, or the next restart (and
+        every health report until then) would say the kiosk is still locked."""
+        commands = self.agent.core.commands
+        if commands is not None:
+            commands.lift_locally(staff_id)
+
     # -- hooks (agent thread) -----------------------------------------------------------
 
     def _app(self) -> KioskControl:

@@ -130,6 +130,12 @@ def test_the_link_carries_sales_health_and_commands(
         assert site.command(UnlockAction()).status == "ok"
         assert control.calls[-1] == ("unlock", "")
 
+        # Staff reopening the kiosk at its screen lifts a fleet lock in the journal too.
+        assert site.command(LockAction(reason="count")).status == "ok"
+        link.staff_unlocked("S01")
+        assert link.agent.core.commands is not None
+        assert not link.agent.core.commands.locked
+
         # Price changes take the standalone agent's path and reach the running session.
         gtin = "05449000039231"
         row = site.command(PriceChangeAction(changes=(PriceChange(gtin=gtin, price=399),)))
