@@ -14,6 +14,7 @@ from typing import Any
 from babel.numbers import get_currency_precision, list_currencies
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.adapters.fleet_link_config import FleetLinkConfig
 from kiosk.adapters.scanning import ScanningConfig
 from kiosk.checkout.bagging import BaggingRules
 from kiosk.checkout.catalog import Currency
@@ -102,6 +103,7 @@ class KioskConfig(BaseModel):
     faces: FacesConfig = Field(default_factory=FacesConfig)
     scanning: ScanningConfig = Field(default_factory=ScanningConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
+    fleet: FleetLinkConfig = Field(default_factory=FleetLinkConfig)
 
 
 class ConfigError(Exception):

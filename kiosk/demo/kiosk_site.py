@@ -41,6 +41,8 @@ class KioskSite:
         env[ENV_CONFIG] = str(self.config)
         env[ENV_DATA_DIR] = str(self.data_dir)
         env[self.face_key_file_env] = str(self.face_key_file)
+        for name in ("KIOSK_FLEET_ENABLED", "KIOSK_FLEET_CONFIG"):
+            env.pop(name, None)  # they would win over the demo's [fleet] section
         return env
 
 
