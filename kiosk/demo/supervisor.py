@@ -2,8 +2,10 @@
 
 Every child is a session leader (start_new_session), so Ctrl-C in the terminal reaches only
 the demo, which then stops the children in the right order (app before agent before manager
-before broker). A child also gets SIGTERM if the demo itself dies (PR_SET_PDEATHSIG); stopping
-signals the whole group, so grandchildren (the manager's worker processes) go too.
+before broker). A child also gets SIGTERM if the demo itself dies (PR_SET_PDEATHSIG). Stopping
+asks the child itself first (SIGTERM), so it stops its own processes in its own order (the
+manager's workers: network before store); whatever of its group outlives it gets SIGTERM, then
+SIGKILL.
 """
 
 from __future__ import annotations
@@ -78,7 +80,6 @@ class Supervisor:
         argv: Sequence[str],
         env: Mapping[str, str] | None = None,
         *,
-        stdin_data: bytes | None = None,
         pass_fds: Sequence[int] = (),
     ) -> Child:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -87,16 +88,13 @@ class Supervisor:
             process = subprocess.Popen(
                 list(argv),
                 env=dict(env) if env is not None else None,
-                stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
                 pass_fds=tuple(pass_fds),
             )
-        if stdin_data is not None and process.stdin is not None:
-            process.stdin.write(stdin_data)
-            process.stdin.close()
         child = Child(name, process, log_path)
         self.children.append(child)
         logger.info("started %s (pid %d): %s", name, process.pid, " ".join(argv))
@@ -105,10 +103,7 @@ class Supervisor:
     def first_exited(self) -> Child | None:
         return next((c for c in self.children if c.process.poll() is not None), None)
 
-    def pgids(self) -> list[int]:
-        return [c.pgid for c in self.children]
-
-    def stop_all(self, timeout_s: float = 10.0) -> list[str]:
+    def stop_all(self, timeout_s: float = 15.0) -> list[str]:
         """Stop every child, newest first; returns the names that needed SIGKILL."""
         killed = []
         for child in reversed(self.children):
@@ -118,16 +113,21 @@ class Supervisor:
         return killed
 
     @staticmethod
-    def _stop(child: Child, timeout_s: float) -> bool:
-        """SIGTERM to the group, then SIGKILL to what is left; True if SIGTERM was enough."""
+    def _stop(child: Child, timeout_s: float, straggler_s: float = 3.0) -> bool:
+        """SIGTERM to the child, then to the rest of its group, then SIGKILL to what is left;
+        True if no SIGKILL was needed."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pgid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            child.process.poll()  # reap the leader, or it stays in the group as a zombie
-            if child.process.returncode is not None and not group_alive(child.pgid):
-                return True
-            time.sleep(0.05)
+            child.process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=timeout_s)  # also reaps it: no zombie left in the group
+        if child.process.returncode is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pgid, signal.SIGTERM)  # grandchildren it left behind
+            deadline = time.monotonic() + straggler_s
+            while time.monotonic() < deadline:
+                if not group_alive(child.pgid):
+                    return True
+                time.sleep(0.05)
         logger.warning("%s did not stop within %.0fs: killing it", child.name, timeout_s)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pgid, signal.SIGKILL)
