@@ -70,9 +70,13 @@ def write_fleet_site(folder: Path, shipped: Path, broker_port: int, manager_port
     loaded = load_fleet_config(config)  # refuses here, naming the key, if the shipped file changed
     generate_keypair(signing_key, public_key, overwrite=True)
     operator_password = secrets.token_urlsafe(9)
-    with open_store(loaded.store_url).write() as s:
-        add_user(s, OPERATOR, Role.OPERATOR, None, operator_password)
-        audit.record(s, "kiosk-demo", "user_add", target=OPERATOR, detail="operator")
+    store = open_store(loaded.store_url)  # made and migrated here, before the manager starts
+    try:
+        with store.write() as s:
+            add_user(s, OPERATOR, Role.OPERATOR, None, operator_password)
+            audit.record(s, "kiosk-demo", "user_add", target=OPERATOR, detail="operator")
+    finally:
+        store.close()
     return FleetSite(
         config=config,
         folder=folder,
