@@ -50,7 +50,7 @@ def mosquitto_binary() -> str:
 
 
 def write_broker_config(
-    folder: Path, port: int, manager_port: int, users: Mapping[str, str]
+    folder: Path, port: int, manager_port: int, users: Mapping[str, str], log: Path
 ) -> Path:
     """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS.
 
@@ -62,10 +62,11 @@ def write_broker_config(
     lines = [f"# made by `kiosk demo` from {SHIPPED_CONF}", *shipped_directives()]
     lines += [
         f"persistence_location {folder / 'data'}/",
-        "log_dest stdout",
+        f"log_dest file {log}",  # flushed per line; its stdout to a file is block-buffered
         "log_type error",
         "log_type warning",
         "log_type notice",
+        "log_type subscribe",  # how the demo knows the manager's workers have subscribed
         "allow_anonymous false",
         f"password_file {folder / 'passwd'}",
         f"acl_file {folder / 'acl'}",
@@ -113,3 +114,13 @@ def start_broker(
         log_tail=child.log_tail,
     )
     return child
+
+
+def saw_shared_subscription(log: Path, share_group: str) -> bool:
+    """Whether the broker logged a subscription to `$share/<group>/...` (a manager worker's:
+    before it, the broker keeps nothing for the group, so kiosk events wait for a resend)."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return f" $share/{share_group}/" in text

@@ -33,6 +33,7 @@ class FleetSite:
     folder: Path
     manager_password: str
     manager_password_env: str
+    share_group: str
     console_port: int
     operator_password: str
     signing_key: Path
@@ -82,6 +83,7 @@ def write_fleet_site(folder: Path, shipped: Path, broker_port: int, manager_port
         folder=folder,
         manager_password=secrets.token_urlsafe(12),
         manager_password_env=loaded.config.manager.password_env,
+        share_group=loaded.config.topics.share_group,
         console_port=console_port,
         operator_password=operator_password,
         signing_key=signing_key,

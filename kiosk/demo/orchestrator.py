@@ -25,6 +25,7 @@ from kiosk.demo.xserver import start_xvfb
 MARKER = ".kiosk-demo"
 APP_TIMEOUT_S = 90.0
 ONLINE_TIMEOUT_S = 60.0
+MANAGER_TIMEOUT_S = 90.0  # a worker is a process pair that imports the whole store stack
 
 
 class Interrupted(BaseException):
@@ -105,9 +106,11 @@ class Demo:
         kiosk = write_kiosk_site(o.folder / "kiosk", o.kiosk_config, fleet.config)
         kiosk_password = os.urandom(12).hex()
         users = {"fleet-manager": fleet.manager_password, kiosk.kiosk_id: kiosk_password}
-        conf = mqtt.write_broker_config(o.folder / "broker", port, manager_port, users)
+        conf = mqtt.write_broker_config(
+            o.folder / "broker", port, manager_port, users, self.supervisor.log_path("mosquitto")
+        )
         line(f"starting Mosquitto on {mqtt.HOST}:{port} (kiosks) and {manager_port} (manager)")
-        mqtt.start_broker(self.supervisor, conf, (port, manager_port))
+        broker = mqtt.start_broker(self.supervisor, conf, (port, manager_port))
         line(f"starting the fleet manager and console on {fleet.console_url}")
         fleet_child = self.supervisor.start(
             "fleet-serve",
@@ -128,6 +131,15 @@ class Demo:
         self._save_state((port, manager_port), fleet, kiosk)
         wait_fleet(fleet_child, fleet, self._someone_died)
         line("console answers")
+        wait_until(
+            lambda: mqtt.saw_shared_subscription(broker.log_path, fleet.share_group),
+            timeout_s=MANAGER_TIMEOUT_S,
+            part="fleet manager",
+            what="ingest worker subscribed at the broker",
+            alive=self._someone_died,
+            log_tail=fleet_child.log_tail,
+        )
+        line("the manager's ingest worker has subscribed")
         if self.app is not None:
             self._wait_app()
         self._wait_online(fleet, kiosk.kiosk_id)

@@ -74,6 +74,11 @@ class Supervisor:
         self.log_dir = log_dir
         self.children: list[Child] = []
 
+    def log_path(self, name: str) -> Path:
+        """Where the output of child `name` goes (the folder is made on first use)."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return self.log_dir / f"{name}.log"
+
     def start(
         self,
         name: str,
@@ -82,8 +87,7 @@ class Supervisor:
         *,
         pass_fds: Sequence[int] = (),
     ) -> Child:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log_path = self.log_dir / f"{name}.log"
+        log_path = self.log_path(name)
         with log_path.open("ab") as log:
             process = subprocess.Popen(
                 list(argv),
