@@ -42,7 +42,7 @@ def assert_all_gone(state: dict[str, Any]) -> None:
 
 def test_the_whole_demo_runs_and_leaves_nothing_behind(start_demo: Any, tmp_path: Path) -> None:
     shot = tmp_path / "screen.png"
-    demo = start_demo("--exit-after", "8", "--screenshot", str(shot))
+    demo = start_demo("--exit-after", "5", "--screenshot", str(shot))
     demo.wait_for_line(r"^The demo is running\.$")
     url = demo.wait_for_line(r"console:\s+(\S+)").group(1)
     login = demo.wait_for_line(r"console login:\s+(\S+) / (\S+)")
@@ -61,7 +61,7 @@ def test_the_whole_demo_runs_and_leaves_nothing_behind(start_demo: Any, tmp_path
     assert kiosks["demo-01"]["online"], kiosks
 
     assert demo.wait(timeout_s=90) == 0, demo.output
-    assert "--exit-after 8s reached" in demo.output
+    assert "--exit-after 5s reached" in demo.output
     with Image.open(shot) as image:
         width, height = image.size
     assert width >= 1280, "the kiosk window (1280x800) is cut off or missing"
