@@ -44,14 +44,31 @@ class DemoOptions:
     broker_port: int | None = None
 
 
+def _running_demo(marker: Path) -> int | None:
+    """The pid of a demo still running in this folder (its marker names it), if any."""
+    try:
+        pid = int(marker.read_text(encoding="utf-8").split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid if pid != os.getpid() else None
+
+
 def prepare_folder(folder: Path) -> None:
-    """A fresh demo folder; one that is not ours (no marker) and not empty is refused."""
+    """A fresh demo folder; one that is not ours (no marker) and not empty is refused, and so
+    is one a running demo uses."""
+    marker = folder / MARKER
     if folder.exists() and any(folder.iterdir()):
-        if not (folder / MARKER).exists():
+        if not marker.exists():
             raise DemoError("demo folder", f"{folder} is not empty and was not made by kiosk demo")
+        pid = _running_demo(marker)
+        if pid is not None:
+            raise DemoError(
+                "demo folder", f"{folder} is in use by a running demo (pid {pid}): use --dir"
+            )
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text("made by `kiosk demo`; emptied at each start\n", encoding="utf-8")
+    marker.write_text(f"{os.getpid()} made by `kiosk demo`; emptied at each start\n", "utf-8")
 
 
 class Demo:
