@@ -44,10 +44,15 @@ def _shipped(config_path: Path | None) -> tuple[Path, Path]:
     "--exit-after",
     type=click.FloatRange(min=1),
     default=None,
-    help="Stop everything after this many seconds of running.",
+    metavar="SECONDS",
+    help="Stop everything this long after it is all up.",
 )
 @click.option(
-    "--broker-port", type=click.IntRange(1, 65535), default=None, help="Default: a free port."
+    "--broker-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    metavar="PORT",
+    help="The broker's port for kiosks (default: a free one).",
 )
 @config_option
 def demo(

@@ -140,7 +140,8 @@ class Demo:
         # After the enrolment: the kiosk database exists, migrated, with the member's face.
         env = {**fleet.env(), **kiosk.env(), self._agent_password_env(fleet): kiosk_password}
         if o.headless or not kiosk.fleet_in_app:
-            line("starting the fleet agent beside the app (fleet agent run)")
+            why = "--headless" if o.headless else "this kiosk config has no [fleet] section"
+            line(f"starting the fleet agent on its own ({why}): fleet agent run")
             agent = [*fleet_command(), "agent", "run", "--config", str(fleet.config)]
             self.supervisor.start("fleet-agent", [*agent, "--kiosk-config", str(kiosk.config)], env)
         if not o.headless:
