@@ -32,6 +32,10 @@ class Interrupted(BaseException):
     """SIGINT or SIGTERM: stop everything (a BaseException so no `except Exception` eats it)."""
 
 
+class AppClosed(Exception):
+    """The kiosk app left with code 0 (staff closed it): the demo ends, not as a failure."""
+
+
 @dataclass(frozen=True)
 class DemoOptions:
     folder: Path
@@ -93,6 +97,8 @@ class Demo:
             code = self._wait()
         except Interrupted:
             self.progress.line("interrupted")
+        except AppClosed:
+            self.progress.line("the kiosk app was closed: stopping everything")
         except DemoError as e:
             self.progress.line(f"FAILED {e}")
             if e.log_tail:
@@ -226,7 +232,10 @@ class Demo:
         return shown if isinstance(shown, dict) and shown.get("screen") else None
 
     def _someone_died(self) -> str | None:
+        """Why a child is gone (None while all run); the app closed normally ends the demo."""
         child = self.supervisor.first_exited()
+        if child is not None and child is self.app and child.process.returncode == 0:
+            raise AppClosed()
         return child.exit_reason() if child else None
 
     def _save_state(self, ports: tuple[int, int], fleet: FleetSite, kiosk: KioskSite) -> None:
@@ -246,11 +255,9 @@ class Demo:
     def _wait(self) -> int:
         deadline = time.monotonic() + self.o.exit_after if self.o.exit_after else None
         while deadline is None or time.monotonic() < deadline:
+            self._someone_died()  # raises AppClosed for a normal close
             gone = self.supervisor.first_exited()
             if gone is not None:
-                if gone is self.app:
-                    self.progress.line("the kiosk app was closed: stopping everything")
-                    return 0
                 raise DemoError(gone.name, gone.exit_reason() or "stopped", gone.log_tail())
             time.sleep(0.2)
         self.progress.line(f"--exit-after {self.o.exit_after:g}s reached: stopping everything")

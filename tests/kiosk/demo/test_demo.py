@@ -96,3 +96,16 @@ def test_a_broker_port_in_use_is_refused_clearly(start_demo: Any) -> None:
     assert f"FAILED broker: port {port} on 127.0.0.1 is in use" in demo.output
     assert not (demo.folder / "demo.json").exists()  # nothing was started
     assert not (demo.folder / "logs").exists()
+
+
+def test_closing_the_app_stops_everything(start_demo: Any) -> None:
+    demo = start_demo()
+    # Closed as soon as it shows its first screen, while the manager may still be starting.
+    demo.wait_for_line(r"kiosk app shows its \w+ screen")
+    state = demo.state()
+    # What staff "Close the app" and systemd's stop both end in: the app leaves with code 0.
+    os.kill(state["process_groups"]["kiosk-app"], signal.SIGTERM)
+    assert demo.wait() == 0, demo.output
+    assert "the kiosk app was closed: stopping everything" in demo.output
+    assert "FAILED" not in demo.output
+    assert_all_gone(state)
