@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vision.barcodes.base import SYMBOLOGIES, UNKNOWN
@@ -49,6 +51,14 @@ class PipelineConfig(BaseModel):
         ge=0,
         le=5000,
         description="no new pass starts once this much time has gone on one image",
+    )
+    budget_clock: Literal["cpu", "wall"] = Field(
+        default="cpu",
+        description=(
+            "what budget_ms measures: 'cpu' (this thread's CPU time, so a busy machine does "
+            "not cut still images short) or 'wall' (elapsed time, for a live camera that must "
+            "keep up with its frames)"
+        ),
     )
     fallbacks_per_image: int = Field(
         default=0,
@@ -151,5 +161,6 @@ def live_config(**overrides: object) -> PipelineConfig:
         "passes": LIVE_PASSES,
         "fallbacks_per_image": 1,
         "budget_ms": 25.0,
+        "budget_clock": "wall",
     }
     return PipelineConfig.model_validate(settings | overrides)
