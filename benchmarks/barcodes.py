@@ -182,6 +182,9 @@ def holdout(samples: list[Sample], generated: list[Sample]) -> dict[str, Any]:
         on_generated = generated if gen_test is None else [everything[i] for i in gen_test]
         result["generated_folder"] = evaluate(f"{name} generated", decode, on_generated)
         report[name] = result
+    print("choosing passes on every photo (the default list)", file=sys.stderr)
+    report["chosen_on_everything"] = pass_selection.choose(table, range(len(everything)), expected)
+    report["default_is_chosen"] = list(PipelineConfig().passes) == report["chosen_on_everything"]
     return report
 
 

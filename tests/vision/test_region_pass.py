@@ -51,4 +51,5 @@ def test_no_region_reads_nothing_without_an_error(accept: Accept) -> None:
     config = PipelineConfig(passes=("zxing", "zxing_region_clahe", "pyzbar_region_clahe"))
     result = ScanPipeline(config, accept).scan(blank)
     assert result.passes == ("zxing", "zxing_region_clahe", "pyzbar_region_clahe")
-    assert not result.detections and not result.errors
+    assert not result.detections
+    assert not result.errors
