@@ -9,21 +9,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from vision.barcodes.base import SYMBOLOGIES, UNKNOWN
 from vision.barcodes.passes import PASSES
 
-# Chosen for what each pass adds per millisecond over the ZXing black-box photos, with
-# rendered and synthetically degraded codes as a guard against misreads (see docs/scanning.md).
+# What benchmarks/tools/pass_selection.py picks (photos gained per CPU ms, no pass that reads
+# anything on a photo without a code) on the shared ZXing photos and the generated catalog
+# folder together; chosen on halves, the same method is measured on the other halves in
+# benchmarks/barcodes.py (see docs/scanning.md).
 DEFAULT_PASSES = (
     "zxing",
-    "zxing_clahe_hist",
-    "zxing_clahe_fixed",
-    "zxing_up1.5",
-    "pyzbar_half",
-    "zxing_up1.5_clahe_sharp",
-    "zxing_up2_hist",
+    "zxing_region",
+    "zxing_half",
+    "zxing_clahe",
     "zxing_rot45",
-    "zxing_up1.5_clahe_sharp4",
+    "pyzbar_half",
     "zxing_up2_clahe_sharp",
-    "pyzbar",
-    "pyzbar_up1.5_clahe",
+    "pyzbar_region_clahe",
+    "zxing_up2",
+    "pyzbar_rot45",
+    "zxing_up1.5_clahe_sharp4",
+    "zxing_up1.5_clahe_sharp",
 )
 # A live camera sees each code in many frames: the fast pass on every frame, and one fallback
 # per frame in turn (see `fallbacks_per_image`), with evidence adding up over frames.
