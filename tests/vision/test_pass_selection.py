@@ -8,8 +8,8 @@ from benchmarks.tools.pass_selection import FIRST, Outcome, choose
 EXPECTED = ["a", "b", "c", "d", None]
 
 
-def _row(hits: set[int], ms: float, false: bool = False) -> list[Outcome]:
-    return [Outcome(ms, i in hits, false and i == 4) for i in range(5)]
+def _row(hits: set[int], ms: float, false: bool = False, credit: float = 1.0) -> list[Outcome]:
+    return [Outcome(ms, credit if i in hits else 0.0, false and i == 4) for i in range(5)]
 
 
 def test_cheap_gains_come_first_and_useless_passes_are_left_out() -> None:
@@ -31,3 +31,12 @@ def test_only_the_given_photos_count() -> None:
     table = {FIRST: _row(set(), 1.0), "left": _row({0, 1}, 1.0), "right": _row({2, 3}, 1.0)}
     assert choose(table, [0, 1, 4], EXPECTED) == [FIRST, "left"]
     assert choose(table, [2, 3, 4], EXPECTED) == [FIRST, "right"]
+
+
+def test_weak_reads_count_once_they_add_up() -> None:
+    table = {
+        FIRST: _row({1, 2}, 1.0, credit=0.5),
+        "weak": _row({1, 2}, 1.0, credit=0.5),  # completes photos 1 and 2 together with FIRST
+        "weaker": _row({3}, 0.1, credit=0.5),  # half a photo: too little to be worth a pass
+    }
+    assert choose(table, range(5), EXPECTED) == [FIRST, "weak"]
