@@ -4,6 +4,8 @@ the live camera (synthetic, 1280x720 at 30 fps) from frame capture to the cart u
 Correct reads: the expected text of `N.txt`, compared as GTIN-14 for retail codes and with
 line endings normalised (the upstream repository stores its .txt files with LF line ends while
 several QR payloads hold CRLF; `rate_exact_text` keeps the strict comparison too).
+Also: the pass list chosen on one half of every set and measured on the other (`holdout`),
+and all three on a generated folder of catalog products (`generated_folder`).
 `false_reads` counts codes reported on the `falsepositives*` sets; `wrong_reads` counts codes
 reported on the other sets that are not the expected one (this includes real second codes in
 some photos, such as the price barcode on Japanese books, so it is not all misreads).
@@ -15,8 +17,10 @@ import argparse
 import json
 import os
 import queue
+import re
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +37,7 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.tools import catalog_photos, pass_selection  # noqa: E402
 from kiosk.adapters.scanning import ScanIntake, ScanningConfig, build_accept  # noqa: E402
 from kiosk.checkout.catalog import Catalog, Currency, Product  # noqa: E402
 from kiosk.checkout.events import ItemScanned  # noqa: E402
@@ -111,6 +116,78 @@ def load(data: Path) -> list[Sample]:
     return samples
 
 
+def _number(path: Path) -> tuple[int, str]:
+    digits = re.match(r"\d+", path.stem)
+    return (int(digits.group()) if digits else sys.maxsize, path.stem)
+
+
+def halves(samples: list[Sample]) -> tuple[list[int], list[int]]:
+    """Each set split in two by photo number: the first half of a set, then the rest.
+
+    Contiguous, not alternating: neighbouring photos are often the same item from another
+    angle, and must not end up on both sides."""
+    first: list[int] = []
+    second: list[int] = []
+    by_set: dict[str, list[int]] = {}
+    for i, sample in enumerate(samples):
+        by_set.setdefault(sample.set_name, []).append(i)
+    for members in by_set.values():
+        members.sort(key=lambda i: _number(samples[i].path))
+        cut = len(members) // 2
+        first += members[:cut]
+        second += members[cut:]
+    return sorted(first), sorted(second)
+
+
+def pipeline_decode(passes: tuple[str, ...] | None = None) -> Callable[[Any], list[str]]:
+    config = PipelineConfig(passes=passes) if passes else PipelineConfig()
+    pipeline = ScanPipeline(config, build_accept(ScanningConfig()))
+    return lambda g: [d.barcode.text for d in pipeline.scan(g).detections]
+
+
+def holdout(samples: list[Sample], generated: list[Sample]) -> dict[str, Any]:
+    """Passes chosen on one half of every set, measured on the other half, both ways: chosen
+    on the shared photos alone, and on the shared and generated photos together."""
+    everything = samples + generated
+    expected = [s.expected for s in everything]
+    table = pass_selection.measure(
+        [s.image for s in everything],
+        expected,
+        build_accept(ScanningConfig()),
+        lambda want, got: _matches(want, got, False),
+    )
+    shared_a, shared_b = halves(samples)
+    gen_a, gen_b = (
+        [len(samples) + i for i in half] for half in halves(generated)
+    )  # indices into `everything`
+    report: dict[str, Any] = {
+        "split": "each set by photo number: first half (A) and the rest (B)",
+        "selection": "benchmarks/tools/pass_selection.py, greedy on images gained per CPU ms",
+        "A_to_B": "chosen on shared A, measured on shared B and on the whole generated folder",
+        "mixed_A_to_B": "chosen on shared A and generated A, measured on both B halves",
+    }
+    ways = (
+        ("A_to_B", shared_a, shared_b, None),
+        ("B_to_A", shared_b, shared_a, None),
+        ("mixed_A_to_B", shared_a + gen_a, shared_b, gen_b),
+        ("mixed_B_to_A", shared_b + gen_b, shared_a, gen_a),
+    )
+    for name, train, test, gen_test in ways:
+        print(f"holdout {name}: choosing passes on {len(train)} photos", file=sys.stderr)
+        chosen = tuple(pass_selection.choose(table, train, expected))
+        decode = pipeline_decode(chosen)
+        result = evaluate(f"holdout {name}", decode, [samples[i] for i in test])
+        result["passes"] = list(chosen)
+        result["train_images"] = len(train)
+        on_generated = generated if gen_test is None else [everything[i] for i in gen_test]
+        result["generated_folder"] = evaluate(f"{name} generated", decode, on_generated)
+        report[name] = result
+    print("choosing passes on every photo (the default list)", file=sys.stderr)
+    report["chosen_on_everything"] = pass_selection.choose(table, range(len(everything)), expected)
+    report["default_is_chosen"] = list(PipelineConfig().passes) == report["chosen_on_everything"]
+    return report
+
+
 def raw_pyzbar(gray: Any) -> list[str]:
     return [r.data.decode("utf-8", errors="replace") for r in pyzbar.decode(gray)]
 
@@ -125,9 +202,9 @@ def evaluate(
     total = Tally()
     per_set: dict[str, Tally] = {}
     for sample in tqdm(samples, desc=name, file=sys.stderr, leave=False):
-        started = time.perf_counter()
+        started = time.thread_time()
         texts = decode(sample.image)
-        ms = (time.perf_counter() - started) * 1000
+        ms = (time.thread_time() - started) * 1000
         for tally in (total, per_set.setdefault(sample.set_name, Tally())):
             tally.images += 1
             tally.times.append(ms)
@@ -149,7 +226,9 @@ def chart(report: dict[str, Any], path: Path) -> None:
 
     decoders = ["pyzbar", "zxing_cpp", "pipeline"]
     sets = [s for s in report["pipeline"]["sets"] if report["pipeline"]["sets"][s]["rate"]]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.5), gridspec_kw={"width_ratios": [3, 1]})
+    fig, (ax1, ax3, ax2) = plt.subplots(
+        1, 3, figsize=(17, 4.5), gridspec_kw={"width_ratios": [3, 1.6, 1]}
+    )
     width = 0.27
     for i, name in enumerate(decoders):
         rates = [report[name]["sets"][s]["rate"] for s in sets]
@@ -167,6 +246,17 @@ def chart(report: dict[str, Any], path: Path) -> None:
     ax2.set_ylabel("ms per image (one core)")
     ax2.legend(["median", "p95"])
     ax2.set_title("Time per image")
+    generated = report["generated_folder"]
+    bars = {f"generated\n{n}": generated[n]["rate"] for n in decoders}
+    bars["shared\npipeline"] = report["pipeline"]["rate"]
+    for way in ("A_to_B", "B_to_A", "mixed_A_to_B", "mixed_B_to_A"):
+        if report.get("holdout"):
+            bars[f"held out\n{way.replace('_to_', '>')}"] = report["holdout"][way]["rate"]
+    ax3.bar(range(len(bars)), list(bars.values()), color="tab:green")
+    ax3.axhline(0.95, color="grey", linestyle="--", linewidth=1)
+    ax3.set_xticks(range(len(bars)), list(bars), rotation=45, ha="right", fontsize=8)
+    ax3.set_ylim(0, 1.05)
+    ax3.set_title("Other folders and held-out halves")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
@@ -301,15 +391,30 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=default, help="folder of photo sets")
     parser.add_argument("--json", action="store_true", help="print only the JSON report")
     parser.add_argument(
+        "--generated",
+        type=Path,
+        default=None,
+        help="generated folder of catalog products (default: drawn afresh, seed 5)",
+    )
+    parser.add_argument("--no-holdout", action="store_true", help="skip the held-out check")
+    parser.add_argument(
         "--live-seconds", type=float, default=60.0, help="live camera run length (0: skip)"
     )
     args = parser.parse_args()
     if not args.data.is_dir():
         parser.error(f"{args.data} is not a folder (set --data or KIOSK_TEST_DATA)")
+    run_started = time.monotonic()
     cv2.setNumThreads(1)  # per-image timings are for one core
     samples = load(args.data)
     print(f"{len(samples)} images in {args.data}", file=sys.stderr)
-    pipeline = ScanPipeline(PipelineConfig(), build_accept(ScanningConfig()))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.generated
+        if folder is None:
+            folder = Path(scratch)
+            print("drawing the generated catalog folder ...", file=sys.stderr)
+            catalog_photos.generate(folder)
+        generated = load(folder)
+    print(f"{len(generated)} images in the generated folder", file=sys.stderr)
     report: dict[str, Any] = {
         "data": str(args.data),
         "comparison": "GTIN-14 for retail codes, line endings normalised (see rate_exact_text)",
@@ -320,25 +425,38 @@ def main() -> int:
                 "codes reported on the other sets that are not the expected one; includes real "
                 "second codes in a photo (book price codes, a QR inside a QR)"
             ),
+            "holdout": (
+                "passes chosen on one half of each shared set (no other input), pipeline with "
+                "them measured on the other half; and on the generated folder"
+            ),
+            "generated_folder": "catalog GTINs drawn by the synthetic camera; not tuned on",
             "timing": (
-                "per image, decoding only (file already loaded), one core: cv2.setNumThreads(1); "
+                "per image, CPU time of the decoding thread (time.thread_time, so other load "
+                "on the machine does not count), decoding only (file already loaded), one "
+                "core: cv2.setNumThreads(1); "
                 "zxing-cpp and ZBar decode on the calling thread"
             ),
         },
         "pipeline_config": PipelineConfig().model_dump(),
         "pyzbar": evaluate("pyzbar", raw_pyzbar, samples),
         "zxing_cpp": evaluate("zxing_cpp", raw_zxing, samples),
-        "pipeline": evaluate(
-            "pipeline", lambda g: [d.barcode.text for d in pipeline.scan(g).detections], samples
-        ),
+        "pipeline": evaluate("pipeline", pipeline_decode(), samples),
     }
     rate = report["pipeline"]["rate"]
     report["ratios"] = {
         "rate_vs_pyzbar": round(rate / report["pyzbar"]["rate"], 3),
         "rate_vs_zxing_cpp": round(rate / report["zxing_cpp"]["rate"], 3),
     }
+    report["holdout"] = None if args.no_holdout else holdout(samples, generated)
+    report["generated_folder"] = {
+        "data": str(args.generated or "catalog_photos.generate(seed=5, per_set=40)"),
+        "pyzbar": evaluate("generated pyzbar", raw_pyzbar, generated),
+        "zxing_cpp": evaluate("generated zxing_cpp", raw_zxing, generated),
+        "pipeline": evaluate("generated pipeline", pipeline_decode(), generated),
+    }
     print("live camera ...", file=sys.stderr)
     report["live"] = measure_live(args.live_seconds) if args.live_seconds > 0 else None
+    report["run_seconds"] = round(time.monotonic() - run_started, 1)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "barcodes.json").write_text(json.dumps(report, indent=2) + "\n")
     chart(report, RESULTS / "barcodes.png")
@@ -351,6 +469,19 @@ def main() -> int:
                 f"{name:10} rate {r['rate']:.3f}  false {r['false_reads']}  wrong "
                 f"{r['wrong_reads']}  median {r['median_ms']} ms  p95 {r['p95_ms']} ms"
             )
+        if report["holdout"]:
+            for way in ("A_to_B", "B_to_A", "mixed_A_to_B", "mixed_B_to_A"):
+                h = report["holdout"][way]
+                g = h["generated_folder"]
+                print(
+                    f"holdout {way} rate {h['rate']:.3f}  false {h['false_reads']}  "
+                    f"generated {g['rate']:.3f}  false {g['false_reads']}"
+                )
+                print(f"  passes {h['passes']}")
+        for name in ("pyzbar", "zxing_cpp", "pipeline"):
+            g = report["generated_folder"][name]
+            print(f"generated {name:10} rate {g['rate']:.3f}  false {g['false_reads']}")
+        print(f"run {report['run_seconds']} s")
         if report["live"]:
             print("live", json.dumps(report["live"]))
     return 0

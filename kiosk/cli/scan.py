@@ -139,7 +139,10 @@ def _print_text(report: FileReport) -> None:
     help="Only these symbologies (repeat the option); default: retail codes, Code 128 and QR.",
 )
 @click.option(
-    "--budget-ms", type=click.FloatRange(0, 5000), default=None, help="Time budget per image."
+    "--budget-ms",
+    type=click.FloatRange(0, 5000),
+    default=None,
+    help="Time budget per image (CPU ms).",
 )
 def scan(
     paths: tuple[Path, ...], as_json: bool, symbologies: tuple[str, ...], budget_ms: float | None

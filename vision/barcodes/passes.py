@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from vision.barcodes.base import IDENTITY, Affine, GrayImage
+from vision.barcodes.regions import rectified_region
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Preprocess:
     sigma: float = 2.0  # unsharp-mask blur radius in output pixels
     clahe: bool = False  # local contrast equalisation (glare, dim labels)
     rotate: float = 0.0  # degrees; both decoders lose linear codes near 45 degrees
+    region: bool = False  # decode only the detected region, turned level (scale, rotate unused)
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,23 @@ PASSES: dict[str, Pass] = {
         Pass("pyzbar_up1.5_clahe", "pyzbar", Preprocess(scale=1.5, clahe=True)),
         Pass("pyzbar_up2", "pyzbar", Preprocess(scale=2.0)),
         Pass("pyzbar_rot45", "pyzbar", Preprocess(rotate=45.0)),
+        Pass("zxing_region", "zxing_cpp", Preprocess(region=True)),
+        Pass("zxing_region_clahe", "zxing_cpp", Preprocess(region=True, clahe=True)),
+        Pass("pyzbar_region_clahe", "pyzbar", Preprocess(region=True, clahe=True)),
     )
 }
 
 
 def prepare(gray: GrayImage, prep: Preprocess, max_pixels: int) -> tuple[GrayImage, Affine]:
     """The preprocessed image and the affine map from its pixels back to `gray`'s."""
-    image, factor = _resize(gray, prep.scale, max_pixels)
-    back: Affine = (1 / factor, 0.0, 0.0, 0.0, 1 / factor, 0.0) if factor != 1.0 else IDENTITY
-    if prep.rotate:
-        image, back = _rotate(image, prep.rotate, back)
+    back: Affine
+    if prep.region:
+        image, back = rectified_region(gray)
+    else:
+        image, factor = _resize(gray, prep.scale, max_pixels)
+        back = (1 / factor, 0.0, 0.0, 0.0, 1 / factor, 0.0) if factor != 1.0 else IDENTITY
+        if prep.rotate:
+            image, back = _rotate(image, prep.rotate, back)
     if prep.clahe:
         # a CLAHE object keeps state; one per call keeps concurrent scanners apart
         clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
