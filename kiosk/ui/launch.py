@@ -66,20 +66,42 @@ def _start_kiosk(loaded: LoadedConfig, problems: list[str]) -> Kiosk | None:
     return kiosk
 
 
+def _start_peripherals(
+    make: PeripheralsFactory, kiosk: Kiosk, problems: list[str]
+) -> Peripherals | None:
+    """The devices, or None with the problem recorded (the app then shows out-of-service)."""
+    try:
+        return make(kiosk)
+    except Exception as e:
+        logger.exception("the devices could not be set up")
+        problems.append(f"the devices could not be set up: {type(e).__name__}: {e}")
+        return None
+
+
 def run_app(
     config_path: Path | None,
     *,
     windowed: bool = False,
-    make_peripherals: PeripheralsFactory = standins_for,
+    make_peripherals: PeripheralsFactory | None = None,
+    demo_panel: bool = False,
 ) -> str:
     """Run until staff close the app, a restart is asked for, or a signal; returns which."""
     check_display()
     problems: list[str] = []
     loaded = _load(config_path, problems)
     settings = loaded.config.ui if loaded else UiConfig()
+    if make_peripherals is None:
+        from kiosk.ui.hardware import hardware_for
+
+        make_peripherals = hardware_for
+    extra_width = 0
+    if demo_panel:
+        from kiosk.ui.demo_panel import PANEL_WIDTH
+
+        extra_width = round(PANEL_WIDTH * settings.window_width / 1280)
     configure(
         fullscreen=settings.fullscreen and not windowed,
-        width=settings.window_width,
+        width=settings.window_width + extra_width,
         height=settings.window_height,
         show_cursor=settings.show_cursor,
     )
@@ -91,12 +113,17 @@ def run_app(
         problems.append(str(e))
         cjk = False
     kiosk = _start_kiosk(loaded, problems) if loaded is not None and not problems else None
-    peripherals = make_peripherals(kiosk) if kiosk is not None else None
+    peripherals = _start_peripherals(make_peripherals, kiosk, problems) if kiosk else None
 
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(
-        kiosk=kiosk, peripherals=peripherals, settings=settings, problems=tuple(problems), cjk=cjk
+        kiosk=kiosk,
+        peripherals=peripherals,
+        settings=settings,
+        problems=tuple(problems),
+        cjk=cjk,
+        demo_panel=demo_panel,
     )
     _exit_on_signals(app)
     try:
