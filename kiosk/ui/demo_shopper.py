@@ -18,6 +18,7 @@ from typing import Any
 
 from devices.weighing.control import send_command
 from kiosk.checkout.catalog import Product
+from kiosk.checkout.gs1 import GtinError, to_gtin14
 from kiosk.ui.workers.camera import printed_code
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,10 @@ class DemoShopper:
     def present(self, gtin: str) -> DemoProduct:
         """Hold a catalog product's barcode up to the camera for `hold_s`."""
         camera = self._need(self.handles.scanning_camera, "a synthetic scanning camera")
-        product = self._by_gtin.get(gtin)
+        try:
+            product = self._by_gtin.get(to_gtin14(gtin))
+        except GtinError as e:
+            raise ShopperError(f"{gtin} is not a GTIN: {e}") from None
         if product is None:
             raise ShopperError(f"{gtin} is not a product the synthetic camera can show")
         if self._timer is not None:

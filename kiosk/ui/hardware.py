@@ -22,7 +22,7 @@ from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.feeds import PreviewFeed, ReadingBoard
 from kiosk.ui.peripherals import Peripherals
 from kiosk.ui.standins import NoFleet, NoShelves
-from kiosk.ui.workers.camera import CameraWorker, with_catalog
+from kiosk.ui.workers.camera import CameraWorker, source_status, with_catalog
 from kiosk.ui.workers.face_camera import FaceCameraWorker, face_source
 from kiosk.ui.workers.face_engine import CameraFacePay
 from kiosk.ui.workers.scales import ScaleWorker
@@ -68,7 +68,9 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
                 update={"camera": with_catalog(scanning.camera, products)}
             )
             assert isinstance(scanning.camera, SyntheticConfig)
-            source = build_source(scanning.camera)
+            source = build_source(
+                scanning.camera, source_status(devices, names.CAMERA, config.camera_required)
+            )
             assert isinstance(source, SyntheticCamera)
             handles.scanning_camera = source
         else:
