@@ -138,7 +138,8 @@ def test_shelf_pick_and_put_back_in_grab_and_go(hw: HardwareEnv) -> None:
     assert (line.gtin.lstrip("0"), line.quantity) == (MILK, 4)
     d.wait_for(lambda: len(_low_stock_alerts(db)) > len(alerts_before), "a low-stock alert", SLOW)
     alert = _low_stock_alerts(db)[-1]
-    assert alert["detail"]["shelf"] == "A1" and alert["detail"]["stock"] == 2
+    assert alert["detail"]["shelf"] == "A1"
+    assert alert["detail"]["stock"] == 2
     shopper.shelf_put_back("A1", 3, quantity=4)
     d.wait_for(lambda: not runtime.state.active_lines, "the milk off the cart again", SLOW)
 
@@ -185,8 +186,10 @@ def test_face_pay_through_the_presented_camera(hw: HardwareEnv) -> None:
     d.type_pin(FACE_DIGITS)
     d.wait_screen("receipt", SLOW)
     sale = kiosk.runtime.state.sale
-    assert sale is not None and sale.member_id == MEMBER_ID
-    assert sale.payment is not None and sale.payment.method == PaymentMethod.FACE
+    assert sale is not None
+    assert sale.member_id == MEMBER_ID
+    assert sale.payment is not None
+    assert sale.payment.method == PaymentMethod.FACE
 
 
 def _enrol(kiosk: Any) -> None:
