@@ -76,7 +76,7 @@ class DemoShopper:
 
     def present(self, gtin: str) -> DemoProduct:
         """Hold a catalog product's barcode up to the camera for `hold_s`."""
-        camera = self._need(self.handles.scanning_camera, "a synthetic scanning camera")
+        camera = self._need(self.handles.scanning_camera, "synthetic scanning camera")
         try:
             product = self._by_gtin.get(to_gtin14(gtin))
         except GtinError as e:
@@ -93,7 +93,7 @@ class DemoShopper:
         return product
 
     def take_away(self) -> None:
-        camera = self._need(self.handles.scanning_camera, "a synthetic scanning camera")
+        camera = self._need(self.handles.scanning_camera, "synthetic scanning camera")
         camera.take_away()
 
     # -- the bagging and produce scales -----------------------------------------------------
