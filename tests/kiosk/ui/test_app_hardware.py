@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from tests.kiosk.ui.conftest import FACE_DIGITS, MEMBER_ID
 from tests.kiosk.ui.shopping import COLA, GRAPES, MILK
 from tests.kiosk.ui.test_app_purchases import row_texts
 
+ROOT = Path(__file__).resolve().parents[3]
 SLOW = 20.0  # seconds: camera decoding, scale settling and dlib on a shared 2-core machine
 
 
@@ -47,6 +49,9 @@ def hw_env(ui_env: Any) -> Iterator[HardwareEnv]:
 
     app, kiosk = ui_env.app, ui_env.kiosk
     os.environ["KIOSK_FACE_KEY"] = generate_key()
+    shared = ROOT.parent / "shared" / "data"
+    if "KIOSK_TEST_DATA" not in os.environ and (shared / "faces").is_dir():
+        os.environ["KIOSK_TEST_DATA"] = str(shared)  # as tests/conftest.py finds it
     parts = hardware_for(kiosk)
     old = app.peripherals
     app.peripherals = parts
