@@ -24,6 +24,7 @@ BLINK_S = 0.5  # eyes shut this long: seen by a slow face engine, inside the 1 s
 TURN_S = (0.4, 1.2, 0.4)  # turning, held, back
 TURN_SHIFT = 0.36  # nose shift at the full turn, in face widths (yaw changes by twice that)
 FACE_SHARE = 0.45  # the face's width as a share of the frame height
+NOISE_TILES = 4
 
 
 class NoFaceInPhoto(ValueError):
@@ -56,6 +57,7 @@ class PresentedFace(SourceBase):
         self._eyes: list[NDArray[np.int32]] = []
         self._face_box = (0, 0, 0, 0)  # left, top, right, bottom
         self._lid = (0, 0, 0)
+        self._noise = self._make_noise()
 
     # -- what the shopper does -----------------------------------------------------------
 
@@ -124,8 +126,19 @@ class PresentedFace(SourceBase):
             if amount:
                 frame = self._warp(frame, amount)
             frame = self._shake(frame)
-        noise = self._rng.normal(0, 3.0, frame.shape[:2])[:, :, None]
-        return np.clip(frame.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+        noise = self._noise[int(self._rng.integers(len(self._noise)))]
+        return np.asarray(cv2.subtract(cv2.add(frame, noise[0]), noise[1]), np.uint8)
+
+    def _make_noise(self) -> list[tuple[Image, Image]]:
+        """Sensor noise tiles (added, subtracted), made once: drawing it per frame costs more
+        than the rest of the frame."""
+        tiles = []
+        for _ in range(NOISE_TILES):
+            n = np.repeat(self._rng.normal(0, 3.0, (self.height, self.width, 1)), 3, axis=2)
+            tiles.append(
+                (np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8))
+            )
+        return tiles
 
     def _make_scene(self) -> NDArray[np.uint8]:
         ramp = np.linspace(150, 110, self.height, dtype=np.float32)[:, None, None]
