@@ -43,7 +43,11 @@ class DemoPanel(BoxLayout):
         self.plates = self._plates()
         self.plate_index = 0
         self._show_choices()
-        Clock.schedule_interval(self._follow, FOLLOW_EVERY_S)
+        self._following = Clock.schedule_interval(self._follow, FOLLOW_EVERY_S)
+
+    def on_parent(self, _widget: Any, parent: Any) -> None:
+        if parent is None:  # taken off the screen: stop watching the face prompt
+            self._following.cancel()
 
     def _plates(self) -> list[tuple[str, int, str]]:
         shelves = self.shopper.handles.shelves

@@ -14,6 +14,7 @@ from pathlib import Path
 from devices.weighing.planogram import load_planogram
 from kiosk.adapters.device_config import DevicesConfig, NoScaleConfig
 from kiosk.assembly import Kiosk
+from kiosk.checkout.catalog import Product
 from kiosk.checkout.events import PaymentMethod
 from kiosk.storage.catalog_repo import list_products
 from kiosk.ui import device_board as names
@@ -29,7 +30,6 @@ from kiosk.ui.workers.scales import ScaleWorker
 from kiosk.ui.workers.shelves import ShelfWorker
 from kiosk.ui.workers.simulators import catalog_weights
 from vision.sources import SyntheticCamera, SyntheticConfig, build_source
-from vision.sources.base import FrameSource
 from vision.sources.presented import PresentedFace
 
 logger = logging.getLogger(__name__)
@@ -59,41 +59,7 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
     camera = PreviewFeed(names.CAMERA)
     handles = SimulatorHandles()
     workers: list[Worker] = []
-
-    scanning = loaded.config.scanning
-    if scanning.camera is not None:
-        source: FrameSource
-        if isinstance(scanning.camera, SyntheticConfig):
-            scanning = scanning.model_copy(
-                update={"camera": with_catalog(scanning.camera, products)}
-            )
-            assert isinstance(scanning.camera, SyntheticConfig)
-            source = build_source(
-                scanning.camera, source_status(devices, names.CAMERA, config.camera_required)
-            )
-            assert isinstance(source, SyntheticCamera)
-            handles.scanning_camera = source
-        else:
-            source = None  # type: ignore[assignment]  # the worker builds it with its events
-        workers.append(
-            CameraWorker(
-                scanning,
-                kiosk.runtime,
-                camera,
-                devices,
-                required=config.camera_required,
-                source=source,
-            )  # fmt: skip
-        )
-    elif config.camera_required:
-        devices.report(
-            DeviceStatus(
-                names.CAMERA,
-                DeviceState.MISSING,
-                required=True,
-                detail="no [scanning.camera] in the config",
-            )
-        )
+    _scanning_camera(kiosk, products, camera, devices, handles, workers)
 
     weights = catalog_weights(products)
     if not isinstance(config.bagging_scale, NoScaleConfig):
@@ -109,8 +75,6 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
             readings=produce, weights=weights,
         )  # fmt: skip
         workers.append(handles.produce_scale)
-
-    shelves = NoShelves()
     if config.shelves is not None and config.shelves.boards:
         planogram = load_planogram(loaded.resolve(config.shelves.planogram_file))
         handles.shelves = ShelfWorker(config.shelves, planogram, kiosk.runtime, devices, data_dir)
@@ -119,10 +83,10 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
     face_camera = camera
     if config.face_camera.source != "scanning":
         face_camera = PreviewFeed(names.FACE_CAMERA)
-        fsource = face_source(config.face_camera, loaded.base_dir, devices)
-        if isinstance(fsource, PresentedFace):
-            handles.face_camera = fsource
-        workers.append(FaceCameraWorker(fsource, face_camera))
+        source = face_source(config.face_camera, loaded.base_dir, devices)
+        if isinstance(source, PresentedFace):
+            handles.face_camera = source
+        workers.append(FaceCameraWorker(source, face_camera))
     handles.face_pay = _face_pay(kiosk, face_camera)
 
     return Peripherals(
@@ -131,11 +95,38 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
         produce_scale=produce,
         devices=devices,
         face_pay=handles.face_pay,
-        shelves=handles.shelves or shelves,
+        shelves=handles.shelves or NoShelves(),
         fleet=NoFleet(),  # FLEET: the lead wires the real fleet agent link here
         workers=workers,
         simulators=handles,
     )
+
+
+def _scanning_camera(
+    kiosk: Kiosk,
+    products: list[Product],
+    feed: PreviewFeed,
+    devices: DeviceBoard,
+    handles: SimulatorHandles,
+    workers: list[Worker],
+) -> None:
+    """The camera worker of `[scanning.camera]`; a synthetic camera can show the catalog."""
+    scanning = kiosk.loaded.config.scanning
+    required = kiosk.loaded.config.devices.camera_required
+    if scanning.camera is None:
+        if required:
+            detail = "no [scanning.camera] in the config"
+            devices.report(DeviceStatus(names.CAMERA, DeviceState.MISSING, True, detail))
+        return
+    if isinstance(scanning.camera, SyntheticConfig):
+        camera = with_catalog(scanning.camera, products)
+        scanning = scanning.model_copy(update={"camera": camera})
+    assert scanning.camera is not None
+    source = build_source(scanning.camera, source_status(devices, names.CAMERA, required))
+    if isinstance(source, SyntheticCamera):
+        handles.scanning_camera = source
+    worker = CameraWorker(scanning, kiosk.runtime, feed, devices, required=required, source=source)
+    workers.append(worker)
 
 
 def _face_pay(kiosk: Kiosk, feed: PreviewFeed) -> CameraFacePay:

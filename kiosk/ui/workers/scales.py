@@ -59,6 +59,7 @@ class ScaleWorker:
             self._on_event,
         )
         self.control: ControlSocket | None = None
+        self._stopping = False
 
     @property
     def control_path(self) -> Path | None:
@@ -73,6 +74,7 @@ class ScaleWorker:
             self.control = serve(self.scale.simulator, path)
 
     def stop(self) -> None:
+        self._stopping = True  # what a closing port reports is not news for the session
         if self.control is not None:
             self.control.stop()
         self.scale.stop()
@@ -83,6 +85,8 @@ class ScaleWorker:
         )
 
     def _on_event(self, event: ScaleEvent) -> None:
+        if self._stopping:
+            return
         if isinstance(event, DeviceStateChanged):
             self._report(LINK_STATES[event.state], event.detail)
         elif isinstance(event, WeightReading) and self.readings is not None:

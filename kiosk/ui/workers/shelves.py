@@ -73,6 +73,7 @@ class ShelfWorker:
         self._lock = threading.Lock()
         self.shelves: dict[str, SmartShelf] = {}
         self.controls: dict[str, ControlSocket] = {}
+        self._stopping = False
         calibrations = CalibrationStore(data_dir)
         for shelf_id, board in config.boards.items():
             plan = planogram.shelf(shelf_id)
@@ -97,6 +98,7 @@ class ShelfWorker:
                 self.controls[shelf_id] = serve(shelf.simulator, path)
 
     def stop(self) -> None:
+        self._stopping = True
         for control in self.controls.values():
             control.stop()
         for shelf in self.shelves.values():
@@ -116,6 +118,8 @@ class ShelfWorker:
     # -- events ---------------------------------------------------------------------------
 
     def _on_output(self, shelf_id: str, out: ShelfOutput) -> None:
+        if self._stopping:
+            return
         if isinstance(out, DeviceStateChanged):
             self.devices.report(
                 DeviceStatus(

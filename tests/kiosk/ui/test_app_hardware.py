@@ -208,3 +208,32 @@ def _enrol(kiosk: Any) -> None:
     registry.set_phone(kiosk.db, MEMBER_ID, f"138000{FACE_DIGITS}")
     registry.record_consent(kiosk.db, MEMBER_ID, cfg.face_pay)
     registry.add_templates(kiosk.db, key, MEMBER_ID, [encoding])
+
+
+def test_demo_panel_buttons_act_through_the_shopper(hw: HardwareEnv) -> None:
+    d, app, runtime = hw.ui.driver, hw.ui.app, hw.ui.kiosk.runtime
+    column = app.root.children[-1]
+    app._add_demo_panel(app.root)
+    panel = app.panel
+    try:
+        d.pump(3)
+        assert panel.ids.follow.text == "Follow the prompts: on"
+        panel.product_index = next(
+            i for i, p in enumerate(panel.shopper.products) if p.gtin.endswith(COLA)
+        )
+        panel.next_product(0)
+        assert panel.product_text == "Cola 330ml can"
+        d.press_id("start_button")
+        shopping = d.wait_screen("shopping")
+        d.press(panel.ids.present)
+        d.wait_for(lambda: row_texts(shopping), "the cola shown from the panel", SLOW)
+        d.wait_for(lambda: panel.status == "Done.", "the panel's answer")
+        d.press(panel.ids.bag)
+        d.wait_for(lambda: not runtime.state.bag.pending, "the cola bagged from the panel", SLOW)
+        panel.shopper.bagged.clear()
+        d.press(panel.ids.unbag)
+        d.wait_for(lambda: "nothing is on the bagging scale" in panel.status, "the refusal")
+        hw.shopper.bagged.append(runtime.state.active_lines[0].gtin)  # the fixture empties it
+    finally:
+        app.root.remove_widget(panel)
+        column.size_hint_x = 1
