@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 UNEXPECTED_G = 250  # a handbag, a jacket: something that was never scanned
 PRODUCE_G = 640
-HOLD_S = 1.5  # how long a product is held up to the camera
+HOLD_S = 2.5  # how long a product is held up to the camera
 FOLLOW_AGAIN_S = 2.5  # a prompt still shown this long after acting on it is acted on again
 
 
