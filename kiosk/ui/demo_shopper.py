@@ -142,8 +142,9 @@ class DemoShopper:
     # -- smart shelves ----------------------------------------------------------------------
 
     def shelf_ids(self) -> list[str]:
+        """The configured shelves (their simulators start with the app)."""
         shelves = self.handles.shelves
-        return sorted(shelves.controls) if shelves is not None else []
+        return sorted(shelves.shelves) if shelves is not None else []
 
     def shelf_take(self, shelf: str, plate: int, quantity: int = 1) -> str:
         return self._shelf(shelf, f"remove plate={plate} qty={quantity}")
