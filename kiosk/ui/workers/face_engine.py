@@ -70,35 +70,33 @@ class CameraFacePay:
             logger.warning("face pay unavailable: %s", self.why_unavailable)
             on_update(FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
             return
-        with DLIB_LOCK:  # enrolments may have been added since the last attempt
-            enrolled = self.members.reload()
-        if not enrolled:
-            on_update(FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
-            return
+        stop = threading.Event()  # one per attempt: a cancelled worker never speaks again
         with self._lock:
-            self._on_update = on_update
-            self._attempt = self.members.attempt(self.amount())
-        on_update(FaceUpdate(FaceStage.LOOKING))
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="face-pay", daemon=True)
+            self._on_update, self._stop = on_update, stop
+        self._thread = threading.Thread(target=self._run, args=(stop,), name="face-pay")
+        self._thread.daemon = True
         self._thread.start()
 
     def submit_digits(self, digits: str) -> None:
+        """Checked in a worker thread: the digits' hash is argon2id, slow on purpose."""
         with self._lock:
-            attempt = self._attempt
-        if attempt is None:
-            return
+            attempt, stop = self._attempt, self._stop
+        if attempt is not None:
+            threading.Thread(
+                target=self._check_digits, args=(attempt, digits, stop), daemon=True
+            ).start()
+
+    def _check_digits(self, attempt: FaceAttempt, digits: str, stop: threading.Event) -> None:
         status = attempt.digits(digits)
         if status.step == FaceStep.VERIFIED:
-            self._emit(self._confirmed(attempt))
+            self._emit(stop, self._confirmed(attempt))
         else:
-            self._emit(FaceUpdate(FaceStage.FAILED, box=self._box, reason=FaceFailure.WRONG_DIGITS))
+            wrong = FaceUpdate(FaceStage.FAILED, box=self._box, reason=FaceFailure.WRONG_DIGITS)
+            self._emit(stop, wrong)
 
     def cancel(self) -> None:
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(5)
+        self._stop.set()  # the worker ends after its current frame; no wait on the UI thread
+        self._thread = None
         with self._lock:
             self._on_update = None
             self._attempt = None
@@ -107,32 +105,47 @@ class CameraFacePay:
 
     # -- the worker -----------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _begin(self, stop: threading.Event) -> FaceAttempt | None:
+        """A fresh attempt on the current members (enrolments may have changed since)."""
+        assert self.members is not None
+        if not self.members.reload():
+            self._emit(stop, FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
+            return None
+        attempt = self.members.attempt(self.amount())
+        with self._lock:
+            if not stop.is_set():
+                self._attempt = attempt
+        self._emit(stop, FaceUpdate(FaceStage.LOOKING))
+        return attempt
+
+    def _run(self, stop: threading.Event) -> None:
+        attempt = self._begin(stop)
+        if attempt is None:
+            return
         seen = 0
-        while not self._stop.is_set():
+        while not stop.is_set():
             frame = self.feed.latest()
             if frame is None or frame.seq == seen:
-                self._stop.wait(0.01)
+                stop.wait(0.01)
                 continue
             seen = frame.seq
             rgb = frame.pixels
             if frame.fmt == PixelFormat.BGR:
                 rgb = np.ascontiguousarray(cv2.cvtColor(frame.pixels, cv2.COLOR_BGR2RGB))
             try:
-                if self._step(rgb, frame.at):
+                if self._step(attempt, rgb, frame.at, stop):
                     return
             except Exception:
                 logger.exception("face pay: a frame could not be processed")
-                self._emit(FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
+                self._emit(stop, FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
                 return
 
-    def _step(self, rgb: np.ndarray, at: float) -> bool:
+    def _step(
+        self, attempt: FaceAttempt, rgb: np.ndarray, at: float, stop: threading.Event
+    ) -> bool:
         """Advance on one frame; True when the liveness part is over."""
-        attempt = self._attempt
-        if attempt is None:
-            return True
         if attempt.amount > attempt.engine.pay.max_amount:
-            self._emit(FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
+            self._emit(stop, FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
             return True
         cfg = attempt.challenge.config
         with DLIB_LOCK:  # detection, landmarks and (on pass) the encoding all use dlib
@@ -142,21 +155,24 @@ class CameraFacePay:
         if face is not None:
             b = face.box
             self._box = Box(b.left, b.top, b.width, b.height, BoxKind.FACE)
+        if stop.is_set():
+            return True
         if live.state is LivenessState.IN_PROGRESS:
             self.prompt = LivenessPrompt(live.step.value) if live.step else None
             if face is None:
-                self._emit(FaceUpdate(FaceStage.LOOKING))
+                self._emit(stop, FaceUpdate(FaceStage.LOOKING))
             else:
-                self._emit(FaceUpdate(FaceStage.LIVENESS, box=self._box, prompt=self.prompt))
+                self._emit(stop, FaceUpdate(FaceStage.LIVENESS, box=self._box, prompt=self.prompt))
             return False
         self.prompt = None
         if live.state is LivenessState.FAILED or live.encoding is None:
             reason = live.failure.value if live.failure else "liveness_failed"
-            self._emit(FaceUpdate(FaceStage.FAILED, box=self._box, reason=_FAILURES[reason]))
+            self._emit(stop, FaceUpdate(FaceStage.FAILED, box=self._box, reason=_FAILURES[reason]))
             return True
         status = attempt.identify(live.encoding)
         if status.step == FaceStep.DIGITS:
             self._emit(
+                stop,
                 FaceUpdate(
                     FaceStage.CONFIRM,
                     box=self._box,
@@ -164,13 +180,13 @@ class CameraFacePay:
                     display_name=status.display_name,
                     points_balance=status.points_balance,
                     digits_needed=4,
-                )
+                ),
             )
         elif status.step == FaceStep.VERIFIED:
-            self._emit(self._confirmed(attempt))
+            self._emit(stop, self._confirmed(attempt))
         else:
             reason = _FAILURES.get(status.reason, FaceFailure.NO_MATCH)
-            self._emit(FaceUpdate(FaceStage.FAILED, box=self._box, reason=reason))
+            self._emit(stop, FaceUpdate(FaceStage.FAILED, box=self._box, reason=reason))
         return True
 
     def _confirmed(self, attempt: FaceAttempt) -> FaceUpdate:
@@ -183,7 +199,9 @@ class CameraFacePay:
             points_balance=s.points_balance,
         )
 
-    def _emit(self, update: FaceUpdate) -> None:
+    def _emit(self, stop: threading.Event, update: FaceUpdate) -> None:
+        if stop.is_set():
+            return  # cancelled: this attempt's news is for nobody
         self.feed.publish_boxes([update.box] if update.box else [], BoxKind.FACE)
         with self._lock:
             callback = self._on_update
