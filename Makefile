@@ -61,8 +61,10 @@ test: setup
 bench: setup
 	$(UV) run python benchmarks/run_all.py
 
+DEMO_ARGS ?=  # e.g. DEMO_ARGS="--xvfb --exit-after 60 --screenshot var/demo.png"
+
 demo: setup
-	$(UV) run kiosk demo
+	$(UV) run kiosk demo $(DEMO_ARGS)
 
 i18n: setup
 	$(UV) run pybabel extract -F babel.cfg -k N_ --no-location -o kiosk/locale/kiosk.pot --project open-selfcheckout .

@@ -15,6 +15,7 @@ from babel.numbers import get_currency_precision, list_currencies
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kiosk.adapters.device_config import DevicesConfig
+from kiosk.adapters.fleet_link_config import FleetLinkConfig
 from kiosk.adapters.scanning import ScanningConfig
 from kiosk.checkout.bagging import BaggingRules
 from kiosk.checkout.catalog import Currency
@@ -104,6 +105,7 @@ class KioskConfig(BaseModel):
     scanning: ScanningConfig = Field(default_factory=ScanningConfig)
     devices: DevicesConfig = Field(default_factory=DevicesConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
+    fleet: FleetLinkConfig = Field(default_factory=FleetLinkConfig)
 
 
 class ConfigError(Exception):

@@ -76,6 +76,16 @@ class CommandProcessor:
     def locked(self) -> bool:
         return self.journal.get_state(LOCK_STATE) is not None
 
+    def lift_locally(self, who: str) -> bool:
+        """Staff reopened the kiosk at its screen: forget the fleet's lock so that a restart
+        does not close it again, and keep a line saying who. True if there was a lock."""
+        if not self.locked:
+            return False
+        self.journal.set_state(LOCK_STATE, None)
+        self.journal.record(None, "unlock", "local", f"unlocked at the kiosk by staff {who}")
+        logger.warning("fleet lock lifted at the kiosk by staff %s", who)
+        return True
+
     def restore(self) -> None:
         """At start: a kiosk locked before a restart comes back locked."""
         reason = self.journal.get_state(LOCK_STATE)

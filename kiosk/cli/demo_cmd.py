@@ -1,56 +1,88 @@
-"""`kiosk demo`: show the system working on this machine with no hardware."""
+"""`kiosk demo`: the whole system on this machine with no hardware (see docs/demo.md)."""
 
 from __future__ import annotations
 
+import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from kiosk.cli.options import config_option, load_or_exit
 
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _shipped(config_path: Path | None) -> tuple[Path, Path]:
+    """The kiosk config to start from, and the fleet.toml beside it (else the repository's)."""
+    kiosk = Path(config_path or os.environ.get("KIOSK_CONFIG") or REPO / "config" / "kiosk.toml")
+    fleet = kiosk.parent / "fleet.toml"
+    return kiosk.resolve(), (fleet if fleet.is_file() else REPO / "config" / "fleet.toml").resolve()
+
 
 @click.command("demo")
+@click.option("--headless", is_flag=True, help="No app window: broker, fleet, console, agent.")
 @click.option(
-    "--headless", is_flag=True, default=True, help="Run the example shoppers without a window."
+    "--scenarios", is_flag=True, help="Only run the example shoppers of config/scenarios."
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=REPO / "var" / "demo",
+    show_default=True,
+    help="Where configs, databases and logs go (emptied at each start).",
+)
+@click.option("--xvfb", is_flag=True, help="Draw on a private Xvfb even if $DISPLAY is set.")
+@click.option(
+    "--screenshot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Save a PNG of the screen just before stopping.",
+)
+@click.option(
+    "--exit-after",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Stop everything this long after it is all up.",
+)
+@click.option(
+    "--broker-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    metavar="PORT",
+    help="The broker's port for kiosks (default: a free one).",
 )
 @config_option
-def demo(headless: bool, config_path: Path | None) -> None:
-    """Run every example scenario in config/scenarios against a fresh database."""
-    import os
+def demo(
+    headless: bool,
+    scenarios: bool,
+    folder: Path,
+    xvfb: bool,
+    screenshot: Path | None,
+    exit_after: float | None,
+    broker_port: int | None,
+    config_path: Path | None,
+) -> None:
+    """Start Mosquitto, the fleet manager and console, and the kiosk app with its simulated
+    devices; stop them all when the app closes, on Ctrl-C or after --exit-after."""
+    if scenarios:
+        from kiosk.demo.scenarios import run_scenarios
 
-    from kiosk.assembly import build_kiosk
-    from kiosk.simulator.runner import ScenarioRunner, VirtualClock
-    from kiosk.simulator.scenario import load_scenario
-    from kiosk.storage.check import check
+        sys.exit(run_scenarios(load_or_exit(config_path)))
 
-    loaded = load_or_exit(config_path)
-    scenarios = sorted((loaded.base_dir / "scenarios").glob("*.toml"))
-    with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
-        os.environ["KIOSK_DATA_DIR"] = tmp
-        clock = VirtualClock()
-        kiosk = build_kiosk(loaded, clock=clock.monotonic, wall=clock.wall, instant_payments=True)
-        failures = 0
-        for path in scenarios:
-            scenario = load_scenario(path)
-            click.secho(f"\n=== {scenario.name} ===", bold=True)
-            click.echo(scenario.description)
-            result = ScenarioRunner(kiosk, scenario, clock).run(0)
-            if result.interventions:
-                click.echo(
-                    "interventions: "
-                    + ", ".join(f"{k} x{v}" for k, v in result.interventions.items())
-                )
-            if result.receipt:
-                click.echo(result.receipt)
-            for failure in result.failures:
-                failures += 1
-                click.secho(f"FAILED: {failure}", fg="red")
-        report = check(kiosk.db)
-        kiosk.close()
-    verdict = "OK" if report.ok else "; ".join(report.breaches)
-    click.secho(
-        f"\n{len(scenarios)} scenarios, {failures} failure(s); database check: {verdict}", bold=True
+    from kiosk.demo.orchestrator import Demo, DemoOptions
+
+    kiosk_config, fleet_config = _shipped(config_path)
+    options = DemoOptions(
+        folder=folder.resolve(),
+        kiosk_config=kiosk_config,
+        fleet_config=fleet_config,
+        headless=headless,
+        xvfb=xvfb,
+        screenshot=screenshot.resolve() if screenshot else None,
+        exit_after=exit_after,
+        broker_port=broker_port,
     )
-    sys.exit(1 if failures or not report.ok else 0)
+    sys.exit(Demo(options).run())

@@ -246,6 +246,9 @@ class Actions:
     def unlock(self) -> None:
         self.app.unlock()
         self.app.staff_touched()
+        staff, peripherals = self.app.ui.staff, self.app.peripherals
+        if staff is not None and peripherals is not None:
+            peripherals.fleet.staff_unlocked(staff.staff_id)
 
     def restock(self, gtin: str, quantity: int, answer: Callable[[int | None, str], None]) -> None:
         """Add stock in a worker thread; `answer(new stock, problem)` on the main thread."""

@@ -30,6 +30,10 @@ class FleetLink(Protocol):
 
     def stop(self) -> None: ...
 
+    def staff_unlocked(self, staff_id: str) -> None:
+        """Staff reopened the kiosk at its screen: a lock the fleet set is lifted too."""
+        ...
+
 
 class ShelfControl(Protocol):
     """Smart shelves must not bill a shopper for what staff put on them while restocking."""

@@ -16,6 +16,7 @@ from types import FrameType
 from kiosk.assembly import Kiosk, build_kiosk
 from kiosk.config import ConfigError, LoadedConfig, load_config
 from kiosk.ui.config import UiConfig
+from kiosk.ui.fleet_link import make_fleet_link
 from kiosk.ui.fonts import FontMissing, find_fonts, register
 from kiosk.ui.kivy_setup import configure
 from kiosk.ui.peripherals import Peripherals
@@ -40,7 +41,9 @@ def check_display() -> None:
 
 
 def standins_for(kiosk: Kiosk) -> Peripherals:
-    return standin_peripherals(kiosk.runtime)
+    parts = standin_peripherals(kiosk.runtime)
+    parts.fleet = make_fleet_link(kiosk, parts.devices)  # the stand-in unless [fleet] enables it
+    return parts
 
 
 def _load(config_path: Path | None, problems: list[str]) -> LoadedConfig | None:
@@ -66,16 +69,17 @@ def _start_kiosk(loaded: LoadedConfig, problems: list[str]) -> Kiosk | None:
     return kiosk
 
 
-def _start_peripherals(
-    make: PeripheralsFactory, kiosk: Kiosk, problems: list[str]
-) -> Peripherals | None:
-    """The devices, or None with the problem recorded (the app then shows out-of-service)."""
+def _peripherals(make: PeripheralsFactory, kiosk: Kiosk, problems: list[str]) -> Peripherals | None:
     try:
         return make(kiosk)
+    except ConfigError as e:
+        problems.extend(e.problems)
+        for problem in e.problems:
+            logger.error("config: %s", problem)
     except Exception as e:
-        logger.exception("the devices could not be set up")
-        problems.append(f"the devices could not be set up: {type(e).__name__}: {e}")
-        return None
+        logger.exception("the devices could not start")
+        problems.append(f"the devices could not start: {type(e).__name__}: {e}")
+    return None
 
 
 def run_app(
@@ -113,7 +117,10 @@ def run_app(
         problems.append(str(e))
         cjk = False
     kiosk = _start_kiosk(loaded, problems) if loaded is not None and not problems else None
-    peripherals = _start_peripherals(make_peripherals, kiosk, problems) if kiosk else None
+    peripherals = _peripherals(make_peripherals, kiosk, problems) if kiosk is not None else None
+    if kiosk is not None and peripherals is None:
+        kiosk.close()  # nothing sells without its devices: out of service, with the problems
+        kiosk = None
 
     from kiosk.ui.app import KioskApp
 

@@ -268,6 +268,9 @@ class NoFleet:
     def stop(self) -> None:
         pass
 
+    def staff_unlocked(self, staff_id: str) -> None:
+        pass
+
 
 def standin_peripherals(runtime: Runtime) -> Peripherals:
     """What `kiosk run` uses until the real devices, camera, face pay and fleet are wired."""

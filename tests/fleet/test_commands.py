@@ -206,3 +206,15 @@ def _locked(h: Any, kiosk: str) -> bool:
     with h.db.read() as s:
         row = s.get(KioskRow, kiosk)
         return bool(row and row.locked)
+
+
+def test_staff_unlock_at_the_kiosk_lifts_the_fleet_lock_for_good(processor, keys) -> None:
+    proc = processor(Calls())
+    assert proc.handle(keys[0].sign(body()).to_json()).result.status == ResultStatus.OK
+    assert proc.lift_locally("S01") is True
+    assert not proc.locked
+    assert proc.lift_locally("S01") is False  # nothing left to lift
+    assert any(e.status == "local" and "S01" in e.detail for e in proc.journal.recent())
+    calls = Calls()
+    processor(calls, NOW + timedelta(minutes=1)).restore()  # restarted: stays open
+    assert calls.log == []

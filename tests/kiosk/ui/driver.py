@@ -98,6 +98,10 @@ class AppDriver:
     def shows(self, fragment: str) -> bool:
         return any(fragment in text for text in self.texts())
 
+    def wait_shows(self, fragment: str, timeout: float = 8.0) -> None:
+        """The session changes first and the screen on a later frame: wait for the words."""
+        self.wait_for(lambda: self.shows(fragment), repr(fragment), timeout)
+
     # -- doing --------------------------------------------------------------------------
 
     def press(self, widget: Any) -> None:

@@ -234,7 +234,7 @@ def test_member_card_points_and_member_wallet(ui: Any, shot: Any) -> None:
     shopper.scan_and_bag(NOVEL, MILK)
     d.post(ev.ItemScanned, code=f"MEMBER:{MEMBER_ID}", symbology=Symbology.QR)
     d.wait_for(lambda: runtime.state.member is not None, "the member card recognised")
-    assert d.shows("Welcome back, Li Lei!")
+    d.wait_shows("Welcome back, Li Lei!")
     d.press_id("pay_button")
     payment = d.wait_screen("payment")
     assert not payment.ids.member_wallet.disabled

@@ -1,0 +1,1 @@
+"""`kiosk demo`: the whole system on one machine (broker, fleet, console, kiosk app)."""

@@ -1,0 +1,126 @@
+"""The demo's private Mosquitto: the shipped limits and ACL, one loopback port, passwords."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Mapping
+from pathlib import Path
+
+from fleet.broker.local import SHIPPED_ACL, SHIPPED_CONF, shipped_directives
+from fleet.broker.passwd import write_password_file
+from kiosk.demo.steps import DemoError, wait_until
+from kiosk.demo.supervisor import Child, Supervisor
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    """Nobody listens on it. SO_REUSEADDR as servers use it, so TIME_WAIT left by the last
+    run (closed connections) does not count as in use."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex((HOST, port)) == 0
+
+
+def mosquitto_binary() -> str:
+    found = shutil.which("mosquitto") or (
+        "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
+    )
+    if found is None:
+        raise DemoError("broker", "mosquitto not found: run make setup (apt install mosquitto)")
+    return found
+
+
+def write_broker_config(
+    folder: Path, port: int, manager_port: int, users: Mapping[str, str], log: Path
+) -> Path:
+    """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS.
+
+    Two listeners as at a site: on the kiosks' one the client id is forced to the username;
+    the manager's processes (workers, monitor) share one username and need their own ids."""
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    write_password_file(folder / "passwd", users)
+    shutil.copyfile(SHIPPED_ACL, folder / "acl")
+    lines = [f"# made by `kiosk demo` from {SHIPPED_CONF}", *shipped_directives()]
+    lines += [
+        f"persistence_location {folder / 'data'}/",
+        f"log_dest file {log}",  # flushed per line; its stdout to a file is block-buffered
+        "log_type error",
+        "log_type warning",
+        "log_type notice",
+        "log_type subscribe",  # how the demo knows the manager's workers have subscribed
+        "allow_anonymous false",
+        f"password_file {folder / 'passwd'}",
+        f"acl_file {folder / 'acl'}",
+        f"listener {port} {HOST}",
+        "protocol mqtt",
+        "use_username_as_clientid true",
+        f"listener {manager_port} {HOST}",
+        "protocol mqtt",
+    ]
+    if os.geteuid() == 0:
+        # Root would drop to the `mosquitto` user, who cannot read this private folder.
+        lines.append("user root")
+    conf = folder / "mosquitto.conf"
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return conf
+
+
+def choose_port(asked: int | None) -> int:
+    if asked is None:
+        return free_port()
+    if not port_is_free(asked):
+        raise DemoError(
+            "broker",
+            f"port {asked} on {HOST} is in use: pick another --broker-port or leave it out",
+        )
+    return asked
+
+
+def choose_port_default(preferred: int) -> int:
+    """`preferred` when it is free, else any free port (a second demo, a busy 8080)."""
+    return preferred if port_is_free(preferred) else free_port()
+
+
+def start_broker(
+    supervisor: Supervisor, conf: Path, ports: tuple[int, int], timeout_s: float = 10.0
+) -> Child:
+    child = supervisor.start("mosquitto", [mosquitto_binary(), "-c", str(conf)])
+    port = ports[0]
+    wait_until(
+        lambda: all(listening(p) for p in ports),
+        timeout_s=timeout_s,
+        part="broker",
+        what=f"listener on {HOST}:{port}",
+        alive=child.exit_reason,
+        log_tail=child.log_tail,
+    )
+    return child
+
+
+def saw_shared_subscription(log: Path, share_group: str) -> bool:
+    """Whether the broker logged a subscription to `$share/<group>/...` (a manager worker's:
+    before it, the broker keeps nothing for the group, so kiosk events wait for a resend)."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return f" $share/{share_group}/" in text

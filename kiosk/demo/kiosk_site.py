@@ -1,0 +1,166 @@
+"""The demo's kiosk: a config derived from the shipped one, a face key, staff and a member."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from kiosk.config import ENV_CONFIG, ENV_DATA_DIR, ConfigError, KioskConfig, load_config
+from kiosk.demo.steps import DemoError
+
+STAFF_ID = "demo"
+STAFF_PIN = "2468"
+MEMBER_ID = "M0001"
+MEMBER_NAME = "Demo Member"
+MEMBER_PHONE = "13800001234"  # the last four digits are the face-pay second factor
+MEMBER_WALLET = "500"  # major units
+MEMBER_POINTS = 300
+TEST_DATA_FACES = ("faces/obama_1.jpg", "faces/biden_1.jpg")
+
+
+@dataclass(frozen=True)
+class KioskSite:
+    config: Path
+    data_dir: Path
+    kiosk_id: str
+    store: str
+    face_key_file: Path
+    face_key_file_env: str
+    face_photo: Path
+    fleet_in_app: bool  # the app hosts the fleet agent ([fleet] section); else `fleet agent run`
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env[ENV_CONFIG] = str(self.config)
+        env[ENV_DATA_DIR] = str(self.data_dir)
+        env[self.face_key_file_env] = str(self.face_key_file)
+        for name in ("KIOSK_FLEET_ENABLED", "KIOSK_FLEET_CONFIG"):
+            env.pop(name, None)  # they would win over the demo's [fleet] section
+        return env
+
+
+def member_photo() -> Path:
+    """A face for M0001: the shared test photos if present, else one an installed package ships."""
+    shared = os.environ.get("KIOSK_TEST_DATA")
+    if shared:
+        for name in TEST_DATA_FACES:
+            if (Path(shared) / name).is_file():
+                return Path(shared) / name
+    import matplotlib
+
+    bundled = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    if not bundled.is_file():
+        raise DemoError("member enrolment", f"no face photo: {bundled} is missing")
+    return bundled
+
+
+def _with_fleet(data: dict[str, Any], fleet_config: Path) -> bool:
+    """Turn on the in-app fleet agent when this KioskConfig knows a [fleet] section."""
+    if "fleet" not in KioskConfig.model_fields:
+        return False
+    trial = {**data, "fleet": {"enabled": True, "config_file": str(fleet_config)}}
+    try:
+        KioskConfig.model_validate(trial)
+    except ValidationError:
+        return False  # a different shape than expected: run the agent beside the app instead
+    data["fleet"] = trial["fleet"]
+    return True
+
+
+def _with_face_photo(data: dict[str, Any], photo: Path) -> None:
+    """Let a presented face camera ([devices.face_camera] photo) show the enrolled member."""
+    if "devices" not in KioskConfig.model_fields:
+        return
+    devices = data.get("devices")
+    if not isinstance(devices, dict):
+        return
+    camera = devices.get("face_camera")
+    if not isinstance(camera, dict) or "photo" not in camera:
+        return
+    trial = {**data, "devices": {**devices, "face_camera": {**camera, "photo": str(photo)}}}
+    try:
+        KioskConfig.model_validate(trial)
+    except ValidationError:
+        return
+    data["devices"] = trial["devices"]
+
+
+def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSite:
+    """Copy the shipped config folder (catalog, promotions, planogram) and point it here."""
+    config_dir, data_dir = folder / "config", folder / "data"
+    shutil.copytree(shipped.parent, config_dir, dirs_exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data = tomllib.loads(shipped.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise DemoError("kiosk config", f"{shipped}: {e}") from None
+    data.setdefault("kiosk", {})["data_dir"] = str(data_dir)
+    data.setdefault("ui", {})["fullscreen"] = False
+    fleet_in_app = _with_fleet(data, fleet_config)
+    face_photo = folder / "member-face.jpg"
+    shutil.copyfile(member_photo(), face_photo)  # enrolled, and shown by the face camera
+    _with_face_photo(data, face_photo)
+    config = config_dir / "kiosk.toml"
+    config.write_text(
+        f"# made by `kiosk demo` from {shipped}\n" + tomli_w.dumps(data), encoding="utf-8"
+    )
+    os.environ.pop(ENV_DATA_DIR, None)  # the demo's data_dir, not one left in the shell
+    try:
+        loaded = load_config(config)
+    except ConfigError as e:
+        raise DemoError("kiosk config", "\n".join(e.problems)) from None
+    face = loaded.config.face_pay
+    key_file = folder / "face.key"
+    return KioskSite(
+        config=config,
+        data_dir=data_dir,
+        kiosk_id=loaded.config.kiosk.id,
+        store=loaded.config.kiosk.store,
+        face_key_file=key_file,
+        face_key_file_env=face.key_file_env,
+        face_photo=face_photo,
+        fleet_in_app=fleet_in_app,
+    )
+
+
+def enrol_people(site: KioskSite) -> str:
+    """Staff PIN 2468 and member M0001 with consent and a face; returns the photo used."""
+    from kiosk.checkout.catalog_csv import parse_price
+    from kiosk.members import registry
+    from kiosk.members.templates import generate_key, load_key
+    from kiosk.storage import members
+    from kiosk.storage.engine import Database
+    from kiosk.storage.staff import add_staff
+    from vision.faces import FaceRefusedError, InvalidImageError, encode_for_enrolment, load_image
+
+    loaded = load_config(site.config)
+    fd = os.open(site.face_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(generate_key() + "\n")
+    face = loaded.config.face_pay
+    key = load_key(face.key_env, face.key_file_env, {face.key_file_env: str(site.face_key_file)})
+    db = Database.open(loaded.database_url)
+    try:
+        add_staff(db, STAFF_ID, "Demo supervisor", STAFF_PIN, role="supervisor")
+        photo = member_photo()
+        try:
+            encoding = encode_for_enrolment(load_image(photo), loaded.config.faces.enrolment)
+        except (FaceRefusedError, InvalidImageError) as e:
+            raise DemoError("member enrolment", f"{photo}: {e}") from None
+        registry.create_member(db, MEMBER_NAME, MEMBER_PHONE, member_id=MEMBER_ID)
+        registry.record_consent(db, MEMBER_ID, face)  # consent first, then the template
+        registry.add_templates(db, key, MEMBER_ID, [encoding])
+        # Face pay charges the member wallet: give it enough for any demo basket.
+        opening = parse_price(MEMBER_WALLET, loaded.currency)
+        members.wallet_credit(db, f"opening-{MEMBER_ID}", MEMBER_ID, opening, kind="topup")
+        members.add_points(db, MEMBER_ID, MEMBER_POINTS)
+    finally:
+        db.close()
+    return str(photo)
