@@ -21,8 +21,9 @@ from kiosk.ui import device_board as names
 from kiosk.ui.control import Worker
 from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.feeds import PreviewFeed, ReadingBoard
+from kiosk.ui.fleet_link import make_fleet_link
 from kiosk.ui.peripherals import Peripherals
-from kiosk.ui.standins import NoFleet, NoShelves
+from kiosk.ui.standins import NoShelves
 from kiosk.ui.workers.camera import CameraWorker, source_status, with_catalog
 from kiosk.ui.workers.face_camera import FaceCameraWorker, face_source
 from kiosk.ui.workers.face_engine import CameraFacePay
@@ -96,7 +97,7 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
         devices=devices,
         face_pay=handles.face_pay,
         shelves=handles.shelves or NoShelves(),
-        fleet=NoFleet(),  # FLEET: the lead wires the real fleet agent link here
+        fleet=make_fleet_link(kiosk, devices),  # FLEET: the stand-in unless [fleet] enables it
         workers=workers,
         simulators=handles,
     )
