@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import tempfile
 from pathlib import Path
 
 from devices.weighing.control import ControlSocket
@@ -11,15 +13,21 @@ from kiosk.checkout.catalog import Product
 
 logger = logging.getLogger(__name__)
 SOCKET_DIR = "sim"
+MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes with its terminator
 
 
 def control_path(data_dir: Path, configured: str, name: str) -> Path:
     """Where a simulator's control socket goes: the configured path (relative to data_dir) or
-    data_dir/sim/NAME.sock."""
+    data_dir/sim/NAME.sock; when that is too long for a Unix socket, a short private folder in
+    the temporary directory named after data_dir."""
     path = data_dir / (configured or f"{SOCKET_DIR}/{name}.sock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if len(str(path)) > 100:  # sun_path holds 108 bytes with its terminator
+    if len(str(path)) > MAX_SOCKET_PATH and not configured:
+        tag = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+        path = Path(tempfile.gettempdir()) / f"kiosk-sim-{tag}" / f"{name}.sock"
+        logger.info("control socket of %s in %s (%s is too deep)", name, path, data_dir)
+    if len(str(path)) > MAX_SOCKET_PATH:
         raise ValueError(f"control socket path too long for a Unix socket: {path}")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

@@ -177,3 +177,16 @@ def test_missing_devices_are_named(handles: SimulatorHandles, tmp_path: Path) ->
     )
     with pytest.raises(ShopperError, match="does not answer"):
         gone.bag_unexpected()
+
+
+def test_control_sockets_of_a_deep_data_dir_go_to_a_short_folder(tmp_path: Path) -> None:
+    from kiosk.ui.workers.simulators import control_path
+
+    assert control_path(tmp_path, "", "bag") == tmp_path / "sim" / "bag.sock"
+    deep = tmp_path / ("d" * 90)
+    short = control_path(deep, "", "bagging_scale")
+    assert short.name == "bagging_scale.sock"
+    assert len(str(short)) <= 100
+    assert short == control_path(deep, "", "bagging_scale")  # the same place every start
+    with pytest.raises(ValueError, match="too long for a Unix socket"):
+        control_path(deep, "sim/bag.sock", "bag")
