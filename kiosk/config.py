@@ -14,6 +14,7 @@ from typing import Any
 from babel.numbers import get_currency_precision, list_currencies
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.adapters.device_config import DevicesConfig
 from kiosk.adapters.fleet_link_config import FleetLinkConfig
 from kiosk.adapters.scanning import ScanningConfig
 from kiosk.checkout.bagging import BaggingRules
@@ -102,6 +103,7 @@ class KioskConfig(BaseModel):
     face_pay: FacePayConfig = Field(default_factory=FacePayConfig)
     faces: FacesConfig = Field(default_factory=FacesConfig)
     scanning: ScanningConfig = Field(default_factory=ScanningConfig)
+    devices: DevicesConfig = Field(default_factory=DevicesConfig)
     ui: UiConfig = Field(default_factory=UiConfig)
     fleet: FleetLinkConfig = Field(default_factory=FleetLinkConfig)
 

@@ -34,6 +34,12 @@ class ScaleSettings(BaseModel):
     unstable_report_s: float = Field(
         default=0.25, gt=0, le=10, description="how often a moving reading is sent (for display)"
     )
+    flagged_samples: int = Field(
+        default=3,
+        ge=1,
+        le=80,
+        description="over/underload samples in a row before it counts (one is an ADC spike)",
+    )
 
 
 class ScaleProcessor:
@@ -48,6 +54,7 @@ class ScaleProcessor:
         self.calibration = calibration
         self._filter = StabilityFilter(settings.stability, settings.sps)
         self._last: WeightReading | None = None
+        self._flagged = 0  # over/underloaded samples in a row
 
     @property
     def calibrated(self) -> bool:
@@ -68,6 +75,9 @@ class ScaleProcessor:
             return None
         overload = bool(sample.flags & Flags.OVERLOAD)
         underload = bool(sample.flags & Flags.UNDERLOAD)
+        self._flagged = self._flagged + 1 if overload or underload else 0
+        if 0 < self._flagged < self.settings.flagged_samples:
+            return None  # a lone spike past the range: the stability filter drops it too
         if overload or underload:
             self._filter.reset()
             level, stable = grams, False

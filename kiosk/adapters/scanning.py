@@ -16,7 +16,7 @@ from vision.sources.config import SourceConfig
 
 if TYPE_CHECKING:
     from vision.barcodes.live import CameraScanner, FrameReport
-    from vision.sources.base import SourceEvent
+    from vision.sources.base import FrameSource, SourceEvent
 
 logger = logging.getLogger(__name__)
 
@@ -190,10 +190,12 @@ def build_camera_scanner(
     *,
     on_frame: Callable[[FrameReport], None] | None = None,
     on_event: Callable[[SourceEvent], None] | None = None,
+    source: FrameSource | None = None,
 ) -> CameraScanner | None:
     """The camera scanner of `config` feeding `intake` (None without a camera); not started.
 
-    The decoders look only for allowed symbologies (fewer formats is faster).
+    The decoders look only for allowed symbologies (fewer formats is faster). `source`, when
+    given, replaces the one `config.camera` describes (the app wraps it to show its frames).
     """
     from vision.barcodes.debounce import Debouncer
     from vision.barcodes.live import CameraScanner
@@ -207,7 +209,7 @@ def build_camera_scanner(
     pipeline_config = PipelineConfig.model_validate(
         config.pipeline.model_dump() | {"symbologies": readable}
     )
-    grabber = LatestFrameGrabber(build_source(config.camera, on_event))
+    grabber = LatestFrameGrabber(source or build_source(config.camera, on_event))
     return CameraScanner(
         grabber,
         ScanPipeline(pipeline_config, intake.accept),

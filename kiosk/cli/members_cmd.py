@@ -36,6 +36,7 @@ def consent_text_cmd(language: str, config_path: Path | None) -> None:
 
 @members_group.command("add")
 @click.option("--name", required=True)
+@click.option("--member-id", help="The new member's id (default: a fresh one).")
 @click.option("--phone", required=True, help="Its last four digits are the face-pay second factor.")
 @click.option("--points", default=0, show_default=True)
 @click.option(
@@ -44,7 +45,13 @@ def consent_text_cmd(language: str, config_path: Path | None) -> None:
 @config_option
 @db_option
 def add(
-    name: str, phone: str, points: int, wallet: str, config_path: Path | None, db_url: str | None
+    name: str,
+    member_id: str | None,
+    phone: str,
+    points: int,
+    wallet: str,
+    config_path: Path | None,
+    db_url: str | None,
 ) -> None:
     """Add a loyalty member (no face)."""
     from kiosk.checkout.catalog_csv import parse_price
@@ -55,7 +62,7 @@ def add(
     loaded = load_or_exit(config_path)
     db = Database.open(db_url or loaded.database_url)
     try:
-        member_id = create_member(db, name, phone)
+        member_id = create_member(db, name, phone, member_id=member_id)
         balance = parse_price(wallet, loaded.currency)
     except ValueError as e:
         click.echo(str(e), err=True)
@@ -68,6 +75,9 @@ def add(
 
 @members_group.command("enroll")
 @click.option("--name", required=True)
+@click.option(
+    "--member-id", help="A new member's id, or an existing member's (e.g. from `members add`)."
+)
 @click.option("--phone", required=True, help="Its last four digits are the face-pay second factor.")
 @click.option(
     "--image", "images", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -84,6 +94,7 @@ def add(
 @db_option
 def enroll(
     name: str,
+    member_id: str | None,
     phone: str,
     images: tuple[Path, ...],
     consent: bool,
@@ -100,6 +111,7 @@ def enroll(
     from kiosk.members import registry
     from kiosk.members.consent import consent_text
     from kiosk.members.templates import FaceKeyMissing, load_key
+    from kiosk.storage import members
     from kiosk.storage.engine import Database
 
     loaded = load_or_exit(config_path)
@@ -119,15 +131,20 @@ def enroll(
         click.echo("no consent: nothing encoded, nothing stored", err=True)
         sys.exit(EXIT_PROBLEM)
     db = Database.open(db_url or loaded.database_url)
+    created = not (member_id and members.get_member(db, member_id) is not None)
     try:
-        member_id = registry.create_member(db, name, phone)
+        if created:
+            member_id = registry.create_member(db, name, phone, member_id=member_id)
+        else:
+            registry.set_phone(db, member_id or "", phone)  # an existing member gets a face
     except ValueError as e:
         click.echo(str(e), err=True)
         sys.exit(EXIT_PROBLEM)
     registry.record_consent(db, member_id, cfg)
     encodings = _encode(images, loaded)
     if not encodings:
-        registry.erase_member(db, member_id, reason="enrolment_failed")
+        if created:
+            registry.erase_member(db, member_id or "", reason="enrolment_failed")
         click.echo("no usable photo: the member was not enrolled", err=True)
         sys.exit(EXIT_PROBLEM)
     registry.add_templates(db, key, member_id, encodings)

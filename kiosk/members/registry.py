@@ -44,15 +44,27 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def create_member(db: Database, name: str, phone: str, *, member_id: str | None = None) -> str:
+    digits = _phone_digits(phone)
+    member = members.add_member(db, name, member_id=member_id)
+    set_phone(db, member.member_id, digits)
+    return member.member_id
+
+
+def _phone_digits(phone: str) -> str:
     digits = "".join(c for c in phone if c.isdigit())
     if len(digits) < 4:
         raise ValueError("a phone number with at least four digits is needed for the second factor")
-    member = members.add_member(db, name, member_id=member_id)
+    return digits
+
+
+def set_phone(db: Database, member_id: str, phone: str) -> None:
+    """Keep (a hash of) the phone's last four digits: face pay's second factor."""
+    digits = _phone_digits(phone)
     with db.write() as s:
-        row = s.get(MemberRow, member.member_id)
-        assert row is not None
+        row = s.get(MemberRow, member_id)
+        if row is None:
+            raise KeyError(f"no member {member_id}")
         row.phone_last4_hash = _hasher.hash(digits[-4:])
-    return member.member_id
 
 
 def record_consent(

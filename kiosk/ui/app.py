@@ -77,8 +77,10 @@ class KioskApp(App):
         settings: UiConfig,
         problems: tuple[str, ...] = (),
         cjk: bool = True,
+        demo_panel: bool = False,
     ) -> None:
         super().__init__()
+        self.demo_panel = demo_panel
         self.kiosk = kiosk
         self.runtime = kiosk.runtime if kiosk is not None else None
         self.peripherals = peripherals
@@ -133,9 +135,25 @@ class KioskApp(App):
         self.sm = root.ids.screens
         self.sm.transition = NoTransition()
         self.overlay = Factory.StillThereOverlay()
+        if self.demo_panel:
+            self._add_demo_panel(root)
         Window.bind(size=self._scale_to_window)
         self._scale_to_window(Window, Window.size)
         return root
+
+    def _add_demo_panel(self, root: Any) -> None:
+        """The simulated shopper's panel on the right; the kiosk keeps its 1280 x 800 design."""
+        from kiosk.ui.demo_panel import PANEL_WIDTH, build_demo_panel
+
+        panel = build_demo_panel(self)
+        if panel is None:
+            logger.warning("--demo-panel: these peripherals have no simulators to drive")
+            return
+        share = PANEL_WIDTH / (DESIGN_SIZE[0] + PANEL_WIDTH)
+        root.children[-1].size_hint_x = 1 - share  # the kiosk's own column
+        panel.size_hint_x, panel.pos_hint = share, {"right": 1, "top": 1}
+        root.add_widget(panel)
+        self.panel = panel
 
     def on_start(self) -> None:
         from kivy.core.window import Window
@@ -306,7 +324,12 @@ class KioskApp(App):
         )
 
     def _scale_to_window(self, _window: Any, size: tuple[int, int]) -> None:
-        self.u = min(size[0] / DESIGN_SIZE[0], size[1] / DESIGN_SIZE[1])
+        width = size[0]
+        if self.demo_panel:
+            from kiosk.ui.demo_panel import PANEL_WIDTH
+
+            width = width * DESIGN_SIZE[0] / (DESIGN_SIZE[0] + PANEL_WIDTH)
+        self.u = min(width / DESIGN_SIZE[0], size[1] / DESIGN_SIZE[1])
         self._scale_text()
 
     def _scale_text(self) -> None:

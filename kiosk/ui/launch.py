@@ -86,16 +86,26 @@ def run_app(
     config_path: Path | None,
     *,
     windowed: bool = False,
-    make_peripherals: PeripheralsFactory = standins_for,
+    make_peripherals: PeripheralsFactory | None = None,
+    demo_panel: bool = False,
 ) -> str:
     """Run until staff close the app, a restart is asked for, or a signal; returns which."""
     check_display()
     problems: list[str] = []
     loaded = _load(config_path, problems)
     settings = loaded.config.ui if loaded else UiConfig()
+    if make_peripherals is None:
+        from kiosk.ui.hardware import hardware_for
+
+        make_peripherals = hardware_for
+    extra_width = 0
+    if demo_panel:
+        from kiosk.ui.demo_panel import PANEL_WIDTH
+
+        extra_width = round(PANEL_WIDTH * settings.window_width / 1280)
     configure(
         fullscreen=settings.fullscreen and not windowed,
-        width=settings.window_width,
+        width=settings.window_width + extra_width,
         height=settings.window_height,
         show_cursor=settings.show_cursor,
     )
@@ -115,7 +125,12 @@ def run_app(
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(
-        kiosk=kiosk, peripherals=peripherals, settings=settings, problems=tuple(problems), cjk=cjk
+        kiosk=kiosk,
+        peripherals=peripherals,
+        settings=settings,
+        problems=tuple(problems),
+        cjk=cjk,
+        demo_panel=demo_panel,
     )
     _exit_on_signals(app)
     try:

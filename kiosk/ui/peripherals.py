@@ -1,13 +1,14 @@
 """Everything outside the checkout core that the app shows or drives, in one object.
 
-`kiosk run` fills it with the stand-ins of kiosk/ui/standins.py; the real camera, scales,
-shelves, face pay and fleet agent replace them one by one without the app changing.
+`kiosk run` fills it from the config with kiosk/ui/hardware.py (real camera, scales, shelves,
+face pay); tests may use the stand-ins of kiosk/ui/standins.py instead.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from kiosk.ui.control import FleetLink, KioskControl, ShelfControl, Worker
 from kiosk.ui.device_board import DeviceBoard
@@ -27,6 +28,7 @@ class Peripherals:
     shelves: ShelfControl
     fleet: FleetLink
     workers: list[Worker] = field(default_factory=list)
+    simulators: Any = None  # hardware.SimulatorHandles: what the demo panel's shopper drives
 
     def start(self, control: KioskControl) -> None:
         for worker in self.workers:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import warnings
 from types import ModuleType
 
 logger = logging.getLogger(__name__)
+
+# dlib's detector, predictor and encoder are not thread-safe: every caller that may run beside
+# another thread (the kiosk's face engine, the demo's presented face camera) holds this.
+DLIB_LOCK = threading.RLock()
 
 
 class FaceModelsUnavailableError(RuntimeError):

@@ -91,3 +91,33 @@ def test_missing_key_is_named(env: str, shared_data: Path, monkeypatch: pytest.M
     )
     assert result.exit_code == 2
     assert "set KIOSK_FACE_KEY or KIOSK_FACE_KEY_FILE" in result.output
+
+
+def test_add_then_enrol_the_same_member_id(env: str, tmp_path: Path) -> None:
+    """The demo's member: wallet first (`members add`), then a face for the same id."""
+    import matplotlib
+
+    from kiosk.config import DEFAULT_PATH
+    from kiosk.members.config import FacePayConfig
+    from kiosk.storage import members
+
+    photo = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+    base = ["--db", env, "--config", str(DEFAULT_PATH)]
+    added = CliRunner().invoke(
+        cli,
+        ["members", "add", "--member-id", "M0001", "--name", "Li Lei", "--phone", "1380000",
+         "--wallet", "500", *base],
+    )  # fmt: skip
+    assert added.output.strip() == "M0001", added.output
+    enrolled = CliRunner().invoke(
+        cli,
+        ["members", "enroll", "--member-id", "M0001", "--name", "Li Lei", "--phone",
+         "13800001234", "--image", str(photo), "--consent", *base],
+    )  # fmt: skip
+    assert enrolled.exit_code == 0, enrolled.output
+    assert "M0001: Li Lei enrolled with 1 face template(s)" in enrolled.output
+    db = Database.open(env)
+    member = members.get_member(db, "M0001")
+    assert member is not None
+    assert member.wallet_balance == 50000  # the same member, not a new one
+    assert registry.verify_digits(db, "M0001", "1234", FacePayConfig())

@@ -32,9 +32,13 @@ class CapturingFleet:
 
     control: KioskControl | None = None
     stopped: bool = False
+    unlocked_by: list[str] = field(default_factory=list)
 
     def start(self, control: KioskControl) -> None:
         self.control = control
+
+    def staff_unlocked(self, staff_id: str) -> None:
+        self.unlocked_by.append(staff_id)
 
     def stop(self) -> None:
         self.stopped = True

@@ -1,0 +1,1 @@
+"""Background workers that connect the real camera, scales, shelves and face pay to the app."""

@@ -1,0 +1,244 @@
+"""A face camera showing a still photo that blinks and turns on request (the kiosk demo).
+
+The photo is placed in a plain scene with hand shake and sensor noise, so it is not a frozen
+picture; `blink()` draws closed eyelids over the eye landmarks for a few frames and `turn()`
+pushes the middle of the face sideways with a smooth horizontal warp, which moves the nose
+between the jaw lines the way a real head turn does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from vision.faces.images import load_image
+from vision.faces.models import DLIB_LOCK, face_api
+from vision.sources.base import EventSink, Frame, Image, SourceBase, SourceState
+
+BLINK_S = 0.5  # eyes shut this long: seen by a slow face engine, inside the 1 s a blink may last
+TURN_S = (0.4, 1.2, 0.4)  # turning, held, back
+TURN_SHIFT = 0.36  # nose shift at the full turn, in face widths (yaw changes by twice that)
+FACE_SHARE = 0.45  # the face's width as a share of the frame height
+NOISE_TILES = 4
+
+
+class NoFaceInPhoto(ValueError):
+    """The photo given to the presented camera has no face dlib can find."""
+
+
+class PresentedFace(SourceBase):
+    """A FrameSource: `show()` holds the photo up, `hide()` takes it away."""
+
+    def __init__(
+        self,
+        photo: Path,
+        *,
+        width: int = 640,
+        height: int = 480,
+        fps: float = 15,
+        seed: int = 0,
+        on_event: EventSink | None = None,
+    ) -> None:
+        super().__init__("presented", on_event)
+        self.photo = Path(photo)
+        self.width, self.height, self.fps = width, height, fps
+        self._rng = np.random.default_rng(seed)
+        self._lock = threading.Lock()
+        self._shown = False
+        self._blink_until = 0.0
+        self._turn: tuple[float, int] | None = None  # (started, +1 person's left / -1 right)
+        self._scene: NDArray[np.uint8] | None = None
+        self._face: Image | None = None  # the scene with the photo in it (BGR)
+        self._eyes: list[NDArray[np.int32]] = []
+        self._face_box = (0, 0, 0, 0)  # left, top, right, bottom
+        self._lid = (0, 0, 0)
+        self._noise = self._make_noise()
+
+    # -- what the shopper does -----------------------------------------------------------
+
+    def show(self) -> None:
+        self._prepare()
+        with self._lock:
+            self._shown = True
+
+    def hide(self) -> None:
+        with self._lock:
+            self._shown, self._turn, self._blink_until = False, None, 0.0
+
+    @property
+    def shown(self) -> bool:
+        return self._shown
+
+    def blink(self) -> None:
+        with self._lock:
+            self._blink_until = time.monotonic() + BLINK_S
+
+    def turn(self, direction: int) -> None:
+        """+1: the person turns to their left (nose towards the image's right), -1: right."""
+        if direction not in (1, -1):
+            raise ValueError("turn direction is +1 (their left) or -1 (their right)")
+        with self._lock:
+            self._turn = (time.monotonic(), direction)
+
+    @property
+    def busy(self) -> bool:
+        """A blink or a turn is still being acted out."""
+        now = time.monotonic()
+        with self._lock:
+            turning = self._turn is not None and now - self._turn[0] < sum(TURN_S)
+            return turning or now < self._blink_until
+
+    # -- FrameSource ---------------------------------------------------------------------
+
+    def open(self) -> None:
+        self._closing.clear()
+        self._scene = self._make_scene()
+        self._set_state(SourceState.RUNNING)
+
+    def read(self) -> Frame | None:
+        if self.state != SourceState.RUNNING or not self._pace(self.fps):
+            return None
+        return self._frame(self.render(time.monotonic()))
+
+    def close(self) -> None:
+        self._closing.set()
+        self._set_state(SourceState.CLOSED)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def render(self, now: float) -> Image:
+        with self._lock:
+            shown, blink, turn = self._shown, now < self._blink_until, self._turn
+        if self._scene is None:
+            self._scene = self._make_scene()
+        if not shown or self._face is None:
+            frame = self._scene.copy()
+        else:
+            frame = self._face.copy()
+            if blink:
+                self._draw_closed_eyes(frame)
+            amount = _turn_amount(now, turn)
+            if amount:
+                frame = self._warp(frame, amount)
+            frame = self._shake(frame)
+        noise = self._noise[int(self._rng.integers(len(self._noise)))]
+        return np.asarray(cv2.subtract(cv2.add(frame, noise[0]), noise[1]), np.uint8)
+
+    def _make_noise(self) -> list[tuple[Image, Image]]:
+        """Sensor noise tiles (added, subtracted), made once: drawing it per frame costs more
+        than the rest of the frame."""
+        tiles = []
+        for _ in range(NOISE_TILES):
+            n = np.repeat(self._rng.normal(0, 3.0, (self.height, self.width, 1)), 3, axis=2)
+            tiles.append(
+                (np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8))
+            )
+        return tiles
+
+    def _make_scene(self) -> NDArray[np.uint8]:
+        ramp = np.linspace(150, 110, self.height, dtype=np.float32)[:, None, None]
+        scene = np.broadcast_to(ramp, (self.height, self.width, 3)).astype(np.float32)
+        return (scene * np.array([1.0, 0.97, 0.92], np.float32)).astype(np.uint8)
+
+    def _prepare(self) -> None:
+        """Place the photo so the face is large and centred, and find its eyes once."""
+        if self._face is not None:
+            return
+        rgb = load_image(self.photo)
+        with DLIB_LOCK:
+            found = face_api().face_locations(rgb)
+        if not found:
+            raise NoFaceInPhoto(f"no face found in {self.photo}")
+        top, right, bottom, left = max(found, key=lambda b: (b[1] - b[3]) * (b[2] - b[0]))
+        scale = FACE_SHARE * self.height / max(right - left, 1)
+        small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        cx, cy = (left + right) / 2 * scale, (top + bottom) / 2 * scale
+        dx, dy = round(self.width / 2 - cx), round(self.height * 0.48 - cy)
+        shift = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
+        scene = self._scene if self._scene is not None else self._make_scene()
+        placed = np.asarray(
+            cv2.warpAffine(
+                cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
+                shift,
+                (self.width, self.height),
+                borderMode=cv2.BORDER_TRANSPARENT,
+                dst=scene.copy(),
+            ),
+            np.uint8,
+        )
+        with DLIB_LOCK:
+            marks = face_api().face_landmarks(cv2.cvtColor(placed, cv2.COLOR_BGR2RGB))
+        if not marks:
+            raise NoFaceInPhoto(f"no face landmarks found in {self.photo}")
+        features = marks[0]
+        self._eyes = [np.array(features[k], np.int32) for k in ("left_eye", "right_eye")]
+        jaw = np.array(features["chin"], np.float64)
+        self._face_box = (int(jaw[:, 0].min()), int(jaw[:, 1].min() - 0.6 * np.ptp(jaw[:, 0])),
+                          int(jaw[:, 0].max()), int(jaw[:, 1].max()))  # fmt: skip
+        self._lid = _skin_colour(placed, self._eyes)
+        self._face = placed
+
+    def _draw_closed_eyes(self, frame: Image) -> None:
+        for eye in self._eyes:
+            centre = eye.mean(axis=0)
+            lid = ((eye - centre) * 1.7 + centre).astype(np.int32)  # cover the lashes too
+            cv2.fillPoly(frame, [cv2.convexHull(lid)], self._lid, lineType=cv2.LINE_AA)
+            corner_l, corner_r = eye[eye[:, 0].argmin()], eye[eye[:, 0].argmax()]
+            low = int(centre[1] + 0.15 * np.ptp(eye[:, 1]) + 1)
+            cv2.line(frame, (int(corner_l[0]), low), (int(corner_r[0]), low), (40, 35, 35), 3,
+                     cv2.LINE_AA)  # fmt: skip
+
+    def _warp(self, frame: Image, amount: float) -> Image:
+        """Push the face's middle sideways: 0 at the jaw lines, most at the nose."""
+        left, top, right, bottom = self._face_box
+        w, h = max(right - left, 1), max(bottom - top, 1)
+        xs = np.arange(self.width, dtype=np.float32)
+        ys = np.arange(self.height, dtype=np.float32)
+        u = np.clip((xs - left) / w, 0, 1)
+        across = np.sin(np.pi * u)  # 0 at both jaw lines
+        v = np.clip((ys - top) / h, 0, 1)
+        down = np.clip(np.sin(np.pi * v), 0, 1) ** 0.5
+        shift = (amount * TURN_SHIFT * w) * down[:, None] * across[None, :]
+        map_x = (xs[None, :] - shift).astype(np.float32)
+        map_y = np.broadcast_to(ys[:, None], map_x.shape).astype(np.float32)
+        return np.asarray(cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR), np.uint8)
+
+    def _shake(self, frame: Image) -> Image:
+        dx, dy = self._rng.normal(0, 0.8, 2)
+        m = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
+        return np.asarray(
+            cv2.warpAffine(frame, m, (self.width, self.height), borderMode=cv2.BORDER_REPLICATE),
+            np.uint8,
+        )
+
+
+def _turn_amount(now: float, turn: tuple[float, int] | None) -> float:
+    """Signed share of the full turn at `now` (ease in, hold, ease out)."""
+    if turn is None:
+        return 0.0
+    t, (rise, hold, fall) = now - turn[0], TURN_S
+    if t < 0 or t >= rise + hold + fall:
+        return 0.0
+    if t < rise:
+        share = t / rise
+    elif t < rise + hold:
+        share = 1.0
+    else:
+        share = 1 - (t - rise - hold) / fall
+    return float(turn[1] * (0.5 - 0.5 * np.cos(np.pi * share)))
+
+
+def _skin_colour(image: Image, eyes: list[NDArray[np.int32]]) -> tuple[int, int, int]:
+    """The median colour just below the eyes (the cheeks): what a shut eyelid looks like."""
+    patches = []
+    for eye in eyes:
+        x0, x1 = eye[:, 0].min(), eye[:, 0].max()
+        y = int(eye[:, 1].max() + 0.6 * max(float(np.ptp(eye[:, 0])), 1.0))
+        patches.append(image[max(y - 3, 0) : y + 3, x0:x1].reshape(-1, 3))
+    b, g, r = np.median(np.concatenate(patches), axis=0)
+    return int(b * 0.92), int(g * 0.9), int(r * 0.9)  # lids are a touch darker than cheeks
