@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from fleet.manager.service import Component, ManagerContext
 
 
 @click.group()
@@ -15,6 +19,14 @@ def cli(verbose: bool) -> None:
     level = logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def console_factory(context: ManagerContext) -> Component:
+    """The console component, imported only by the process that serves it (FastAPI, uvicorn
+    and the templates are a second of CPU that the spawned ingest workers do not need)."""
+    from fleet.console.component import console_factory as factory
+
+    return factory(context)
 
 
 def _register() -> None:
@@ -28,7 +40,6 @@ def _register() -> None:
     from fleet.commandline.simulate import simulate
     from fleet.commandline.store_cmd import db_group, status
     from fleet.commandline.users import users_group
-    from fleet.console.component import console_factory
     from fleet.manager.service import COMPONENT_FACTORIES
 
     if console_factory not in COMPONENT_FACTORIES:

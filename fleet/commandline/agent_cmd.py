@@ -6,18 +6,23 @@ import signal
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from fleet.agent.hooks import AppHooks
-from fleet.agent.journal import Journal
-from fleet.agent.kiosk_bridge import build_kiosk_agent, journal_path
 from fleet.commandline.options import EXIT_PROBLEM, config_option, load
-from kiosk.config import ConfigError, LoadedConfig, load_config
-from kiosk.storage.engine import Database
+
+if TYPE_CHECKING:
+    from kiosk.config import LoadedConfig
+
+# The kiosk side (kiosk.config, the bridge, SQLAlchemy) is imported inside the commands: every
+# `fleet` process imports this module, including each spawned manager worker, which would
+# otherwise pay a second of CPU for code it never runs.
 
 
 def _kiosk(path: Path | None) -> LoadedConfig:
+    from kiosk.config import ConfigError, load_config
+
     try:
         return load_config(path)
     except ConfigError as e:
@@ -42,6 +47,10 @@ def agent_group() -> None:
 def run(config_path: Path | None, kiosk_config: Path | None) -> None:
     """Publish this kiosk's outbox and health until Ctrl-C (no app: lock and restart are
     only logged, devices are reported as absent)."""
+    from fleet.agent.hooks import AppHooks
+    from fleet.agent.kiosk_bridge import build_kiosk_agent
+    from kiosk.storage.engine import Database
+
     loaded = load(config_path)
     kiosk = _kiosk(kiosk_config)
     db = Database.open(kiosk.database_url)
@@ -71,6 +80,9 @@ def run(config_path: Path | None, kiosk_config: Path | None) -> None:
 @click.option("--limit", type=click.IntRange(1), default=30, show_default=True)
 def journal(config_path: Path | None, kiosk_config: Path | None, limit: int) -> None:
     """Commands this kiosk carried out or refused, newest first."""
+    from fleet.agent.journal import Journal
+    from fleet.agent.kiosk_bridge import journal_path
+
     loaded = load(config_path)
     kiosk = _kiosk(kiosk_config)
     j = Journal(journal_path(kiosk, loaded))
