@@ -62,6 +62,9 @@ class Monitor:
         self.wall = wall
         self._statuses: collections.deque[tuple[str, bytes]] = collections.deque()
         self._started = wall()
+        # Health reaches the ingest workers, not the monitor: until they are subscribed (a
+        # spawned worker can take half a minute on a busy machine) silence says nothing.
+        self.ingest_ready: Callable[[], bool] = lambda: True
         self._connected = threading.Event()
         password = password if password is not None else os.environ.get(self.cfg.password_env)
         self.client = new_client(
@@ -194,6 +197,9 @@ class Monitor:
 
     def _heartbeats(self, s: Any, now: datetime) -> None:
         timeout = timedelta(seconds=self.cfg.heartbeat_timeout_s)
+        if not self.ingest_ready():
+            self._started = now  # the grace below counts from when health can be heard
+            return
         if now - self._started < timeout:
             return  # just started: give every kiosk one timeout to be heard from
         cutoff = now - timeout

@@ -125,6 +125,8 @@ class ManagerService:
         self._ready: dict[int, StopFlag] = {}  # per worker: subscribed
         self._threads: list[threading.Thread] = []
         self.thread_workers: list[IngestWorker] = []
+        if self.monitor is not None:
+            self.monitor.ingest_ready = self.workers_ready
 
     def start(self) -> None:
         for i in range(self.n_workers):
@@ -179,6 +181,11 @@ class ManagerService:
             return
         level = logging.getLogger().level
         self._spawn("projector", _projector_process, (self.loaded, self._worker_stop, level))
+
+    def workers_ready(self) -> bool:
+        """Every ingest worker has its subscriptions now (a restarted one has not yet)."""
+        flags = [w.ready for w in self.thread_workers] + list(self._ready.values())
+        return all(f.is_set() for f in flags)
 
     def wait_ready(self, timeout_s: float = 30.0) -> bool:
         """True once every worker has its subscriptions (before that, nothing is queued for

@@ -132,3 +132,30 @@ def test_a_hole_the_kiosk_cannot_fill_is_recorded_as_lost(harness, wait) -> None
     assert (gap.from_seq, gap.to_seq, gap.status) == (1, 2, "lost")
     [lost] = alerts(h, Rule.EVENTS_LOST)
     assert lost.detail == {"from_seq": 1, "to_seq": 2}
+
+
+def test_no_missed_heartbeat_while_the_ingest_workers_are_not_listening(harness, wait) -> None:
+    """Health goes to the ingest workers: while none is subscribed (a slow start), a kiosk
+    that is online must not be called silent; the grace starts when they listen."""
+    h = harness(kiosks=("k1",), agent={"health_interval_s": 3600.0})
+    monitor = h.start_monitor()
+    listening = False
+    monitor.ingest_ready = lambda: listening
+    core = h.core("k1", commands=False)
+    core.connect()
+    while not core.connected:
+        core.client.loop(0.05)
+    wait(lambda: (r := kiosk(h, "k1")) is not None and r.online, what="online")
+    timeout = h.loaded.config.manager.heartbeat_timeout_s
+    time.sleep(timeout + 3)  # several checks past the timeout, nobody ingesting
+    row = kiosk(h, "k1")
+    assert row is not None
+    assert row.online, "silence while nobody ingests is not a missed heartbeat"
+    listening = True  # from here on, one timeout of real silence is
+    row = wait(
+        lambda: (r := kiosk(h, "k1")) is not None and not r.online and r,
+        timeout_s=timeout + 20,
+        what="missed heartbeats noticed once the workers listen",
+    )
+    assert row.status_reason == "missed_heartbeat"
+    core.client.disconnect()
