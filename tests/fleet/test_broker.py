@@ -29,9 +29,14 @@ def client(
     c.username_pw_set(user, h.users[user])
     c.on_message = lambda _c, _u, m: got.append((m.topic, bytes(m.payload)))
     c.on_publish = lambda _c, _u, _mid, rc, _p: acks.append(str(rc))
+    c.on_subscribe = lambda _c, _u, _mid, codes, _p: acks.append(f"suback {len(codes)}")
     c.connect("127.0.0.1", port or h.broker.port)
     c.loop_start()
     return c, got, acks
+
+
+def subscribed(acks: list[str]) -> int:
+    return sum(1 for a in acks if a.startswith("suback"))
 
 
 def test_shipped_limits_never_drop_queued_messages(repo_root: Path) -> None:
@@ -44,13 +49,14 @@ def test_shipped_limits_never_drop_queued_messages(repo_root: Path) -> None:
 
 def test_a_kiosk_reaches_only_its_own_topics(harness, wait) -> None:
     h = harness(kiosks=("ka", "kb"))
-    manager, m_got, _ = client(h, "fleet-manager", h.broker.manager_port, "mgr")
+    manager, m_got, m_acks = client(h, "fleet-manager", h.broker.manager_port, "mgr")
     manager.subscribe("kiosks/+/+/sales", qos=1)
     a, a_got, a_acks = client(h, "ka")
-    b, b_got, _ = client(h, "kb")
+    b, b_got, b_acks = client(h, "kb")
     a.subscribe([("kiosks/s1/kb/cmd", 1), ("kiosks/#", 1), ("kiosks/s1/ka/cmd", 1)])
     b.subscribe("kiosks/s1/kb/cmd", qos=1)
-    time.sleep(0.5)
+    for acks in (m_acks, a_acks, b_acks):  # SUBACKs, not a sleep: a loaded broker is slow
+        wait(lambda acks=acks: subscribed(acks) == 1, what="subscriptions acknowledged")
     manager.publish("kiosks/s1/kb/cmd", b"for kb", qos=1)
     manager.publish("kiosks/s1/ka/cmd", b"for ka", qos=1)
     a.publish("kiosks/s1/ka/sales", b"a's own sale", qos=1)
@@ -61,8 +67,13 @@ def test_a_kiosk_reaches_only_its_own_topics(harness, wait) -> None:
     a.publish("kiosks/s1/kb/sales", b"forged", qos=1)
     a.publish("kiosks/s1/kb/cmd/ack", b"forged", qos=1)
     a.publish("kiosks/s1/ka/cmd", b"self-command", qos=1)  # kiosks only read their cmd
-    time.sleep(1.0)
-    assert "Not authorized" in a_acks
+    # All three refused at the broker (PUBACK 0x87), ka's own cmd topic included.
+    wait(lambda: a_acks.count("Not authorized") == 3, what=f"three refusals in {a_acks}")
+    # Markers sent after the forgeries: once they arrive, anything let through would have too.
+    a.publish("kiosks/s1/ka/sales", b"after", qos=1)
+    manager.publish("kiosks/s1/kb/cmd", b"after", qos=1)
+    wait(lambda: ("kiosks/s1/ka/sales", b"after") in m_got, what="the manager's marker")
+    wait(lambda: ("kiosks/s1/kb/cmd", b"after") in b_got, what="kb's marker")
     assert all(p != b"forged" for _, p in m_got + b_got)
     assert ("kiosks/s1/ka/cmd", b"self-command") not in a_got
     for c in (manager, a, b):
