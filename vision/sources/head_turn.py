@@ -50,18 +50,21 @@ class HeadTurn:
             [self.centre + (brows[:, 0] - self.centre) * 1.05, brows[:, 1] - FOREHEAD * face_h]
         )
         face = np.vstack([landmarks, forehead])
-        u = np.clip((face[:, 0] - self.centre) / half, -1, 1)
-        depth = FACE_DEPTH * (1 - u**2)  # a parabola: 0 at the jaw points, never too steep
-        for index, extra in NOSE_DEPTH.items():
-            depth[index] += extra
-        depth[48:68] += LIP_DEPTH
-        self._face = np.column_stack([face, depth * half])  # x, y, z (towards the camera)
         aside, above, below = MARGIN
         left = max(self.centre - aside * half, 0.0)
         right = min(self.centre + aside * half, width - 1.0)
         top = max(brow_y - above * face_h, 0.0)
         bottom = min(float(landmarks[8, 1]) + below * face_h, height - 1.0)
         self.roi = (int(left), int(top), int(math.ceil(right)) + 1, int(math.ceil(bottom)) + 1)
+        # a face cut by the frame's edge: its points stay inside the anchors' frame
+        face[:, 0] = np.clip(face[:, 0], left + 1, right - 1)
+        face[:, 1] = np.clip(face[:, 1], top + 1, bottom - 1)
+        u = np.clip((face[:, 0] - self.centre) / half, -1, 1)
+        depth = FACE_DEPTH * (1 - u**2)  # a parabola: 0 at the jaw points, never too steep
+        for index, extra in NOSE_DEPTH.items():
+            depth[index] += extra
+        depth[48:68] += LIP_DEPTH
+        self._face = np.column_stack([face, depth * half])  # x, y, z (towards the camera)
         self._anchors = _frame_points(self.roi)
         # the photo's own resting turn: the angle that puts the nose tip midway between the jaws
         nose = self._face[30]
@@ -72,7 +75,6 @@ class HeadTurn:
         x0, y0, x1, y1 = self.roi
         grid_x, grid_y = np.meshgrid(np.arange(x0, x1), np.arange(y0, y1))
         self._grid = (grid_x.astype(np.float32), grid_y.astype(np.float32))
-        self._index = np.empty((y1 - y0, x1 - x0), np.uint16)
 
     def points(self, degrees: float, base: float = 0.0) -> Points:
         """Where the face points and anchors are, turned `degrees` from `base` (degrees from
@@ -111,8 +113,7 @@ class HeadTurn:
         facing = _signed_areas(target[triangles]) * _signed_areas(source[triangles]) > 0
         triangles = triangles[facing]
         triangles = triangles[np.argsort(turned[triangles, 2].mean(axis=1), kind="stable")]
-        index = self._index
-        index.fill(len(triangles))  # past the last triangle: left where it is
+        index = np.full((y1 - y0, x1 - x0), len(triangles), np.uint16)  # past the last: kept
         corners = np.round((target[triangles] - (x0, y0)) * 16).astype(np.int32)  # 4-bit subpixel
         for k, corner in enumerate(corners):
             cv2.fillConvexPoly(index, corner, k, lineType=cv2.LINE_8, shift=4)
