@@ -25,6 +25,7 @@ from vision.sources.head_turn import MAX_TURN_DEG, HeadTurn
 
 BLINK_S = 0.5  # eyes shut this long: seen by a slow face engine, inside the 1 s a blink may last
 TURN_S = (0.4, 1.2, 0.4)  # turning, held, back
+TURN_TRIES = (MAX_TURN_DEG, 30.0, 25.0, 20.0)  # the first a face detector still finds is used
 FACE_SHARE = 0.45  # the face's width as a share of the frame height
 NOISE_TILES = 4
 
@@ -58,6 +59,7 @@ class PresentedFace(SourceBase):
         self._face: Image | None = None  # the scene with the photo in it (BGR)
         self._eyes: list[NDArray[np.int32]] = []
         self._head: HeadTurn | None = None
+        self._reach = {1: MAX_TURN_DEG, -1: MAX_TURN_DEG}  # the full turn each way, in degrees
         self._lid = (0, 0, 0)
         self._noise = self._make_noise()
 
@@ -126,7 +128,7 @@ class PresentedFace(SourceBase):
                 self._draw_closed_eyes(frame)
             amount = _turn_amount(now, turn)
             if amount:
-                frame = self._head.warp(frame, amount * MAX_TURN_DEG)
+                frame = self._head.warp(frame, amount * self._reach[1 if amount > 0 else -1])
             frame = self._shake(frame)
         noise = self._noise[int(self._rng.integers(len(self._noise)))]
         return np.asarray(cv2.subtract(cv2.add(frame, noise[0]), noise[1]), np.uint8)
@@ -183,6 +185,7 @@ class PresentedFace(SourceBase):
         upright = head.points(0.0)
         self._eyes = [np.round(upright[s]).astype(np.int32) for s in (slice(36, 42), slice(42, 48))]
         self._lid = _skin_colour(frontal, self._eyes)
+        self._reach = {d: _reach(head, frontal, d) for d in (1, -1)}
         self._head, self._face = head, frontal
 
     def _draw_closed_eyes(self, frame: Image) -> None:
@@ -218,6 +221,17 @@ def _turn_amount(now: float, turn: tuple[float, int] | None) -> float:
     else:
         share = 1 - (t - rise - hold) / fall
     return float(turn[1] * (0.5 - 0.5 * np.cos(np.pi * share)))
+
+
+def _reach(head: HeadTurn, frontal: Image, direction: int) -> float:
+    """How far the head may turn this way: a turn so far that the face detector loses the face
+    would end the challenge (the face left the view) rather than pass it."""
+    for degrees in TURN_TRIES:
+        rgb = cv2.cvtColor(head.warp(frontal, direction * degrees), cv2.COLOR_BGR2RGB)
+        with DLIB_LOCK:
+            if len(face_api().face_locations(rgb)) == 1:
+                return degrees
+    return TURN_TRIES[-1]
 
 
 def _skin_colour(image: Image, eyes: list[NDArray[np.int32]]) -> tuple[int, int, int]:
