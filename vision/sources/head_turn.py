@@ -76,14 +76,14 @@ class HeadTurn:
         grid_x, grid_y = np.meshgrid(np.arange(x0, x1), np.arange(y0, y1))
         self._grid = (grid_x.astype(np.float32), grid_y.astype(np.float32))
 
-    def points(self, degrees: float, base: float = 0.0) -> Points:
-        """Where the face points and anchors are, turned `degrees` from `base` (degrees from
-        the photo as taken; 0 here is its resting pose), +: nose towards the image's right."""
-        return self._turned(degrees, base)[:, :2]
+    def points(self, degrees: float, *, as_taken: bool = False) -> Points:
+        """Where the face points and anchors are with the head turned `degrees` from the
+        frontal pose (or from the photo's own pose), +: nose towards the image's right."""
+        return self._turned(degrees, as_taken=as_taken)[:, :2]
 
-    def _turned(self, degrees: float, base: float = 0.0) -> Points:
+    def _turned(self, degrees: float, *, as_taken: bool = False) -> Points:
         """x, y and depth of every point (anchors at depth 0)."""
-        angle = math.radians(self.rest_deg - base + degrees)
+        angle = math.radians(degrees if as_taken else self.rest_deg + degrees)
         x, y, z = self._face.T
         turned_x = self.centre + (x - self.centre) * math.cos(angle) + z * math.sin(angle)
         turned_z = z * math.cos(angle) - (x - self.centre) * math.sin(angle)
@@ -94,7 +94,7 @@ class HeadTurn:
         """The photo turned to a frontal pose: its own resting turn taken away."""
         if not self.rest_deg:
             return image
-        taken = self.points(0.0, base=self.rest_deg)
+        taken = self.points(0.0, as_taken=True)
         return self._remap(image, taken, self._turned(0.0), self._triangles)
 
     def warp(self, image: Image, degrees: float) -> Image:
