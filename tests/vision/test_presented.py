@@ -42,6 +42,7 @@ def test_blink_closes_the_eyes_and_turns_move_the_nose_their_way() -> None:
     now = time.monotonic()
     open_eyes = measure(camera, now)
     assert open_eyes is not None
+    assert abs(open_eyes[1]) < CONFIG.frontal_max_yaw / 2  # her slight turn is taken out
     camera.blink()
     shut = measure(camera, time.monotonic())
     assert shut is not None
@@ -54,9 +55,9 @@ def test_blink_closes_the_eyes_and_turns_move_the_nose_their_way() -> None:
     right = measure(camera, held)
     assert left is not None
     assert right is not None
-    # a portrait already turned a little turns less one way (docs/app.md has the numbers)
-    assert left[1] - open_eyes[1] > 0.1
-    assert open_eyes[1] - right[1] > 0.1
+    # one frame each way; the challenge tests below hold the turns to the real threshold
+    assert left[1] - open_eyes[1] > 0.2
+    assert open_eyes[1] - right[1] > 0.2
 
 
 def test_a_photo_without_a_face_is_refused(tmp_path: Path) -> None:
@@ -66,11 +67,8 @@ def test_a_photo_without_a_face_is_refused(tmp_path: Path) -> None:
         PresentedFace(blank).show()
 
 
-@pytest.mark.parametrize("steps", [("blink", "turn_left"), ("turn_right", "blink")])
-def test_the_default_demo_face_passes_the_real_challenge(
-    shared_data: Path, steps: tuple[str, str]
-) -> None:
-    camera = PresentedFace(shared_data / "faces" / "obama_1.jpg")
+def act_out(camera: PresentedFace, steps: tuple[str, str]) -> None:
+    """Run the real challenge on the camera's frames, acting each prompt as the demo shopper."""
     camera.open()
     camera.show()
     challenge = LivenessChallenge(steps=tuple(ChallengeStep(s) for s in steps))
@@ -89,3 +87,25 @@ def test_the_default_demo_face_passes_the_real_challenge(
                 camera.turn(1 if step is ChallengeStep.TURN_LEFT else -1)
     assert status.state is LivenessState.PASSED, status.prompt
     assert status.encoding is not None
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        ("blink", "turn_left"),
+        ("blink", "turn_right"),
+        ("turn_left", "blink"),
+        ("turn_right", "blink"),
+    ],
+)
+def test_the_fallback_face_passes_the_real_challenge_in_every_order(
+    steps: tuple[str, str],
+) -> None:
+    act_out(PresentedFace(GRACE), steps)
+
+
+@pytest.mark.parametrize("steps", [("blink", "turn_left"), ("turn_right", "blink")])
+def test_the_default_demo_face_passes_the_real_challenge(
+    shared_data: Path, steps: tuple[str, str]
+) -> None:
+    act_out(PresentedFace(shared_data / "faces" / "obama_1.jpg"), steps)

@@ -2,8 +2,9 @@
 
 The photo is placed in a plain scene with hand shake and sensor noise, so it is not a frozen
 picture; `blink()` draws closed eyelids over the eye landmarks for a few frames and `turn()`
-pushes the middle of the face sideways with a smooth horizontal warp, which moves the nose
-between the jaw lines the way a real head turn does.
+rotates the face's landmarks as a 3D head and warps the photo to follow them (`head_turn`), so
+the nose moves between the jaw lines the way a real head turn does. A photo taken slightly
+turned is straightened first, so the resting pose is frontal.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vision.faces.images import load_image
+from vision.faces.liveness.geometry import landmarks_from_features
 from vision.faces.models import DLIB_LOCK, face_api
 from vision.sources.base import EventSink, Frame, Image, SourceBase, SourceState
+from vision.sources.head_turn import MAX_TURN_DEG, HeadTurn
 
 BLINK_S = 0.5  # eyes shut this long: seen by a slow face engine, inside the 1 s a blink may last
 TURN_S = (0.4, 1.2, 0.4)  # turning, held, back
-TURN_SHIFT = 0.36  # nose shift at the full turn, in face widths (yaw changes by twice that)
+TURN_TRIES = (MAX_TURN_DEG, 30.0, 25.0, 20.0)  # the first a face detector still finds is used
 FACE_SHARE = 0.45  # the face's width as a share of the frame height
 NOISE_TILES = 4
 
@@ -55,7 +58,8 @@ class PresentedFace(SourceBase):
         self._scene: NDArray[np.uint8] | None = None
         self._face: Image | None = None  # the scene with the photo in it (BGR)
         self._eyes: list[NDArray[np.int32]] = []
-        self._face_box = (0, 0, 0, 0)  # left, top, right, bottom
+        self._head: HeadTurn | None = None
+        self._reach = {1: MAX_TURN_DEG, -1: MAX_TURN_DEG}  # the full turn each way, in degrees
         self._lid = (0, 0, 0)
         self._noise = self._make_noise()
 
@@ -116,7 +120,7 @@ class PresentedFace(SourceBase):
             shown, blink, turn = self._shown, now < self._blink_until, self._turn
         if self._scene is None:
             self._scene = self._make_scene()
-        if not shown or self._face is None:
+        if not shown or self._face is None or self._head is None:
             frame = self._scene.copy()
         else:
             frame = self._face.copy()
@@ -124,7 +128,7 @@ class PresentedFace(SourceBase):
                 self._draw_closed_eyes(frame)
             amount = _turn_amount(now, turn)
             if amount:
-                frame = self._warp(frame, amount)
+                frame = self._head.warp(frame, amount * self._reach[1 if amount > 0 else -1])
             frame = self._shake(frame)
         noise = self._noise[int(self._rng.integers(len(self._noise)))]
         return np.asarray(cv2.subtract(cv2.add(frame, noise[0]), noise[1]), np.uint8)
@@ -146,7 +150,8 @@ class PresentedFace(SourceBase):
         return (scene * np.array([1.0, 0.97, 0.92], np.float32)).astype(np.uint8)
 
     def _prepare(self) -> None:
-        """Place the photo so the face is large and centred, and find its eyes once."""
+        """Place the photo so the face is large and centred, find its landmarks once and
+        straighten it to a frontal pose."""
         if self._face is not None:
             return
         rgb = load_image(self.photo)
@@ -175,13 +180,13 @@ class PresentedFace(SourceBase):
             marks = face_api().face_landmarks(cv2.cvtColor(placed, cv2.COLOR_BGR2RGB))
         if not marks:
             raise NoFaceInPhoto(f"no face landmarks found in {self.photo}")
-        features = marks[0]
-        self._eyes = [np.array(features[k], np.int32) for k in ("left_eye", "right_eye")]
-        jaw = np.array(features["chin"], np.float64)
-        self._face_box = (int(jaw[:, 0].min()), int(jaw[:, 1].min() - 0.6 * np.ptp(jaw[:, 0])),
-                          int(jaw[:, 0].max()), int(jaw[:, 1].max()))  # fmt: skip
-        self._lid = _skin_colour(placed, self._eyes)
-        self._face = placed
+        head = HeadTurn(landmarks_from_features(marks[0]), (self.width, self.height))
+        frontal = head.straighten(placed)
+        upright = head.points(0.0)
+        self._eyes = [np.round(upright[s]).astype(np.int32) for s in (slice(36, 42), slice(42, 48))]
+        self._lid = _skin_colour(frontal, self._eyes)
+        self._reach = {d: _reach(head, frontal, d) for d in (1, -1)}
+        self._head, self._face = head, frontal
 
     def _draw_closed_eyes(self, frame: Image) -> None:
         for eye in self._eyes:
@@ -192,21 +197,6 @@ class PresentedFace(SourceBase):
             low = int(centre[1] + 0.15 * np.ptp(eye[:, 1]) + 1)
             cv2.line(frame, (int(corner_l[0]), low), (int(corner_r[0]), low), (40, 35, 35), 3,
                      cv2.LINE_AA)  # fmt: skip
-
-    def _warp(self, frame: Image, amount: float) -> Image:
-        """Push the face's middle sideways: 0 at the jaw lines, most at the nose."""
-        left, top, right, bottom = self._face_box
-        w, h = max(right - left, 1), max(bottom - top, 1)
-        xs = np.arange(self.width, dtype=np.float32)
-        ys = np.arange(self.height, dtype=np.float32)
-        u = np.clip((xs - left) / w, 0, 1)
-        across = np.sin(np.pi * u)  # 0 at both jaw lines
-        v = np.clip((ys - top) / h, 0, 1)
-        down = np.clip(np.sin(np.pi * v), 0, 1) ** 0.5
-        shift = (amount * TURN_SHIFT * w) * down[:, None] * across[None, :]
-        map_x = (xs[None, :] - shift).astype(np.float32)
-        map_y = np.broadcast_to(ys[:, None], map_x.shape).astype(np.float32)
-        return np.asarray(cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR), np.uint8)
 
     def _shake(self, frame: Image) -> Image:
         dx, dy = self._rng.normal(0, 0.8, 2)
@@ -231,6 +221,17 @@ def _turn_amount(now: float, turn: tuple[float, int] | None) -> float:
     else:
         share = 1 - (t - rise - hold) / fall
     return float(turn[1] * (0.5 - 0.5 * np.cos(np.pi * share)))
+
+
+def _reach(head: HeadTurn, frontal: Image, direction: int) -> float:
+    """How far the head may turn this way: a turn so far that the face detector loses the face
+    would end the challenge (the face left the view) rather than pass it."""
+    for degrees in TURN_TRIES:
+        rgb = cv2.cvtColor(head.warp(frontal, direction * degrees), cv2.COLOR_BGR2RGB)
+        with DLIB_LOCK:
+            if len(face_api().face_locations(rgb)) == 1:
+                return degrees
+    return TURN_TRIES[-1]
 
 
 def _skin_colour(image: Image, eyes: list[NDArray[np.int32]]) -> tuple[int, int, int]:
