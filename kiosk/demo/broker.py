@@ -9,17 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from fleet.broker.local import SHIPPED_ACL, SHIPPED_CONF, shipped_directives
+from fleet.broker.local import free_port as free_port  # the demo picks its ports with it
 from fleet.broker.passwd import write_password_file
 from kiosk.demo.steps import DemoError, wait_until
 from kiosk.demo.supervisor import Child, Supervisor
 
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def port_is_free(port: int) -> bool:

@@ -134,7 +134,7 @@ def _face_pay(kiosk: Kiosk, feed: PreviewFeed) -> CameraFacePay:
     cfg = kiosk.loaded.config
 
     def amount() -> int:
-        return kiosk.machine.price(kiosk.runtime.state).total
+        return kiosk.runtime.price().total
 
     if not cfg.face_pay.enabled or PaymentMethod.FACE not in cfg.payments.methods:
         return CameraFacePay(None, feed, amount, why_unavailable="face pay is off in the config")

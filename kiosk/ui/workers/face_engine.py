@@ -87,7 +87,12 @@ class CameraFacePay:
             ).start()
 
     def _check_digits(self, attempt: FaceAttempt, digits: str, stop: threading.Event) -> None:
-        status = attempt.digits(digits)
+        try:
+            status = attempt.digits(digits)
+        except Exception:  # the screen waits for an answer: a dead thread would leave it hanging
+            logger.exception("face pay: the digits could not be checked")
+            self._emit(stop, FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
+            return
         if status.step == FaceStep.VERIFIED:
             self._emit(stop, self._confirmed(attempt))
         else:
@@ -95,9 +100,9 @@ class CameraFacePay:
             self._emit(stop, wrong)
 
     def cancel(self) -> None:
-        self._stop.set()  # the worker ends after its current frame; no wait on the UI thread
         self._thread = None
         with self._lock:
+            self._stop.set()  # the worker ends after its current frame; no wait on the UI thread
             self._on_update = None
             self._attempt = None
         self.prompt = None
@@ -119,7 +124,12 @@ class CameraFacePay:
         return attempt
 
     def _run(self, stop: threading.Event) -> None:
-        attempt = self._begin(stop)
+        try:
+            attempt = self._begin(stop)
+        except Exception:  # the gallery (database, key) failed: say so, or the screen waits
+            logger.exception("face pay: the member faces could not be loaded")
+            self._emit(stop, FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
+            return
         if attempt is None:
             return
         seen = 0
@@ -200,10 +210,11 @@ class CameraFacePay:
         )
 
     def _emit(self, stop: threading.Event, update: FaceUpdate) -> None:
-        if stop.is_set():
+        # stop is read under the lock cancel() sets it under: checked outside, a cancel and a
+        # new start() in between would hand this attempt's news to the next attempt's callback
+        with self._lock:
+            callback = None if stop.is_set() else self._on_update
+        if callback is None:
             return  # cancelled: this attempt's news is for nobody
         self.feed.publish_boxes([update.box] if update.box else [], BoxKind.FACE)
-        with self._lock:
-            callback = self._on_update
-        if callback is not None:
-            callback(update)
+        callback(update)
