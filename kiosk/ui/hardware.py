@@ -139,12 +139,13 @@ def _face_pay(kiosk: Kiosk, feed: PreviewFeed) -> CameraFacePay:
     if not cfg.face_pay.enabled or PaymentMethod.FACE not in cfg.payments.methods:
         return CameraFacePay(None, feed, amount, why_unavailable="face pay is off in the config")
     from kiosk.members.facepay import FacePayEngine as MemberFacePay
-    from kiosk.members.templates import FaceKeyMissing, load_key
+    from kiosk.members.templates import FaceKeyMissing, TemplateUnreadable, load_key
 
     try:
         key = load_key(cfg.face_pay.key_env, cfg.face_pay.key_file_env)
-    except FaceKeyMissing as e:
+        members = MemberFacePay(kiosk.db, key, cfg.faces, cfg.face_pay)  # decrypts the gallery
+    except (FaceKeyMissing, TemplateUnreadable) as e:
+        # a key problem closes face pay only, not the kiosk, whether the key is absent or wrong
         logger.error("face pay unavailable: %s", e)
         return CameraFacePay(None, feed, amount, why_unavailable=str(e))
-    members = MemberFacePay(kiosk.db, key, cfg.faces, cfg.face_pay)
     return CameraFacePay(members, feed, amount)
