@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import tempfile
 import tty
 from pathlib import Path
 
@@ -12,13 +13,20 @@ from pathlib import Path
 class PseudoTerminal:
     """A raw pty pair. The simulator reads and writes `master_fd`; clients open `path`.
 
-    With `link`, a symlink at that path points at the slave device, the way udev names a
-    USB serial adapter; `replug()` makes a new pair behind the same link, which is how an
-    unplug and replug look to the reader.
+    A symlink at `link` (by default in a private temporary folder) points at the slave
+    device, the way udev names a USB serial adapter; `replug()` makes a new pair behind the
+    same link, which is how an unplug and replug look to the reader.
     """
 
     def __init__(self, link: Path | None = None) -> None:
-        self.link = link
+        # Without a link of its own the pty still gets one, in a private folder: a replug
+        # makes a new pair whose /dev/pts number can differ (another process may have taken
+        # the old one), and a reader holding the bare slave name would then open a stranger.
+        self._own_dir: Path | None = None
+        if link is None:
+            self._own_dir = Path(tempfile.mkdtemp(prefix="kiosk-pty-"))
+            link = self._own_dir / "tty"
+        self.link: Path | None = link
         self.master_fd = -1
         self._slave_fd = -1
         self.slave_name = ""
@@ -92,6 +100,9 @@ class PseudoTerminal:
 
     def close(self) -> None:
         self.unplug()
+        if self._own_dir is not None:
+            with contextlib.suppress(OSError):
+                self._own_dir.rmdir()
 
     def __enter__(self) -> PseudoTerminal:
         return self

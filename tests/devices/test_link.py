@@ -150,3 +150,29 @@ def test_plain_grams_board(tmp_path: Path, collect: Any) -> None:
     ]
     assert r.link.stats.rejected == 1
     assert events.of(SequenceGap) == []
+
+
+def test_a_pty_without_a_link_keeps_one_path_across_a_replug() -> None:
+    """The reader holds a path, not a /dev/pts number: after a replug the number may belong
+    to somebody else's pty, and the path must follow the new pair."""
+    import os
+
+    import serial
+
+    pty = PseudoTerminal()
+    path = pty.path
+    assert Path(path).is_symlink()
+    pty.unplug()
+    squatter = PseudoTerminal(None)  # likely takes the freed number, as another process would
+    try:
+        pty.replug()
+        assert pty.path == path
+        assert os.path.realpath(path) == pty.slave_name
+        assert pty.slave_name != squatter.slave_name
+        with serial.Serial(path, timeout=2) as port:
+            pty.write(b"after the replug\n")
+            assert port.readline() == b"after the replug\n"
+    finally:
+        squatter.close()
+        pty.close()
+    assert not Path(path).parent.exists(), "the private folder is removed on close"
