@@ -79,9 +79,8 @@ class CommandProcessor:
     def lift_locally(self, who: str) -> bool:
         """Staff reopened the kiosk at its screen: forget the fleet's lock so that a restart
         does not close it again, and keep a line saying who. True if there was a lock."""
-        if not self.locked:
+        if self.journal.take_state(LOCK_STATE) is None:  # one step: a lock arriving now stays
             return False
-        self.journal.set_state(LOCK_STATE, None)
         self.journal.record(None, "unlock", "local", f"unlocked at the kiosk by staff {who}")
         logger.warning("fleet lock lifted at the kiosk by staff %s", who)
         return True

@@ -73,6 +73,14 @@ class Journal:
             row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def take_state(self, key: str) -> str | None:
+        """Remove `key` and return what it held, in one step (None if it was not set)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                self._db.execute("DELETE FROM state WHERE key = ?", (key,))
+            return None if row is None else str(row[0])
+
     def set_state(self, key: str, value: str | None) -> None:
         with self._lock:
             if value is None:

@@ -87,7 +87,7 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
         source = face_source(config.face_camera, loaded.base_dir, devices)
         if isinstance(source, PresentedFace):
             handles.face_camera = source
-        workers.append(FaceCameraWorker(source, face_camera))
+        workers.append(FaceCameraWorker(source, face_camera, devices))
     handles.face_pay = _face_pay(kiosk, face_camera)
 
     return Peripherals(

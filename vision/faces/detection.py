@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from vision.faces.images import RgbImage, downscale
-from vision.faces.models import face_api
+from vision.faces.models import DLIB_LOCK, face_api
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,8 @@ class FaceBox:
 def detect_faces(image: RgbImage, config: DetectionConfig) -> list[FaceBox]:
     """Every face the detector finds, largest first, in `image`'s own coordinates."""
     small, scale = downscale(image, config.max_side)
-    located = face_api().face_locations(small, number_of_times_to_upsample=config.upsample)
+    with DLIB_LOCK:  # dlib is not thread-safe; held here so that no caller can forget it
+        located = face_api().face_locations(small, number_of_times_to_upsample=config.upsample)
     height, width = image.shape[0], image.shape[1]
     boxes = [_scale_back(css, scale, width, height) for css in located]
     boxes.sort(key=lambda box: box.width * box.height, reverse=True)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vision.faces.detection import DetectionConfig, FaceBox, detect_faces
 from vision.faces.images import as_rgb
-from vision.faces.models import face_api
+from vision.faces.models import DLIB_LOCK, face_api
 from vision.faces.quality import QualityConfig, single_usable_face
 
 logger = logging.getLogger(__name__)
@@ -59,12 +59,13 @@ class EnrolmentConfig(BaseModel):
 
 def encode_face(image: npt.NDArray[np.uint8], box: FaceBox, config: EncoderConfig) -> Encoding:
     """The encoding of the face in `box`, computed on the full-resolution image."""
-    encodings = face_api().face_encodings(
-        image,
-        known_face_locations=[box.as_css()],
-        num_jitters=config.num_jitters,
-        model=config.landmarks,
-    )
+    with DLIB_LOCK:
+        encodings = face_api().face_encodings(
+            image,
+            known_face_locations=[box.as_css()],
+            num_jitters=config.num_jitters,
+            model=config.landmarks,
+        )
     return np.asarray(encodings[0], dtype=np.float64)
 
 

@@ -10,8 +10,9 @@ from types import ModuleType
 
 logger = logging.getLogger(__name__)
 
-# dlib's detector, predictor and encoder are not thread-safe: every caller that may run beside
-# another thread (the kiosk's face engine, the demo's presented face camera) holds this.
+# dlib's detector, predictor and encoder are not thread-safe: the wrappers in detection.py,
+# encoding.py and liveness/observer.py hold this around every call (re-entrant, so callers
+# that hold it over several calls, like the face engine and the presented camera, may).
 DLIB_LOCK = threading.RLock()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kiosk.adapters.device_config import FaceCameraConfig
 from kiosk.ui import device_board as names
-from kiosk.ui.device_board import DeviceBoard
+from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.feeds import PixelFormat, PreviewFeed
 from kiosk.ui.workers.camera import source_status
 from vision.sources import SyntheticConfig, build_source
@@ -66,9 +66,12 @@ def face_source(config: FaceCameraConfig, base_dir: Path, devices: DeviceBoard) 
 class FaceCameraWorker:
     """Reads a frame source in its own thread and publishes every frame to `feed`."""
 
-    def __init__(self, source: FrameSource, feed: PreviewFeed) -> None:
+    def __init__(
+        self, source: FrameSource, feed: PreviewFeed, devices: DeviceBoard | None = None
+    ) -> None:
         self.source = source
         self.feed = feed
+        self.devices = devices
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -82,8 +85,12 @@ class FaceCameraWorker:
         while not self._stop.is_set():
             try:
                 frame = self.source.read()
-            except Exception:
+            except Exception as e:
                 logger.exception("face camera %s failed", self.source.name)
+                if self.devices is not None:  # else the board says OK while face pay starves
+                    detail = f"{self.source.name} stopped: {type(e).__name__}: {e}"
+                    self.devices.report(DeviceStatus(names.FACE_CAMERA, DeviceState.FAULT,
+                                                     detail=detail))  # fmt: skip
                 return
             if frame is None:
                 self._stop.wait(0.05)

@@ -17,7 +17,7 @@ from vision.faces.liveness.geometry import (
     mean_eye_aspect_ratio,
     yaw_score,
 )
-from vision.faces.models import face_api
+from vision.faces.models import DLIB_LOCK, face_api
 from vision.faces.quality import face_sharpness
 
 THUMBNAIL_SIDE = 160
@@ -60,7 +60,8 @@ def observe(frame: RgbImage, detection: DetectionConfig, min_face_px: int) -> Fr
     box = boxes[0]
     if box.size < min_face_px:
         return FrameObservation(1, None, True, thumbnail, scale)
-    features = face_api().face_landmarks(frame, [box.as_css()], model="large")[0]
+    with DLIB_LOCK:
+        features = face_api().face_landmarks(frame, [box.as_css()], model="large")[0]
     landmarks = landmarks_from_features(features)
     face = FaceObservation(
         box=box,
