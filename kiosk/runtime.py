@@ -389,16 +389,30 @@ class Runtime:
         self._audit(e.action, e.staff_id, dict(e.detail))
 
     def _do_Alert(self, e: fx.Alert) -> None:  # noqa: N802
+        self.alert(e.kind, e.severity, e.detail, session_id=self.state.session_id or None)
+
+    def alert(
+        self,
+        kind: str,
+        severity: str,
+        detail: Mapping[str, object],
+        *,
+        session_id: str | None = None,
+    ) -> None:
+        """An alert for the fleet in the outbox: the session's own, and the devices' (low
+        stock on a shelf) that no session event carries. Safe from any thread: the write is
+        one short transaction of its own."""
+        wall = self.wall()
         payload = {
-            "kind": e.kind,
-            "severity": e.severity,
-            "detail": dict(e.detail),
-            "session_id": self.state.session_id or None,
+            "kind": kind,
+            "severity": severity,
+            "detail": dict(detail),
+            "session_id": session_id,
             "kiosk_id": self.kiosk_id,
-            "at": self.wall().isoformat(),
+            "at": wall.isoformat(),
         }
         with self.db.write() as s:
-            outbox.enqueue(s, "alert", payload, self.wall())
+            outbox.enqueue(s, "alert", payload, wall)
 
     def _do_SessionEnded(self, e: fx.SessionEnded) -> None:  # noqa: N802
         payload = {

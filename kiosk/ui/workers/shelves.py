@@ -20,7 +20,6 @@ from devices.weighing.smart_shelf import ShelfOutput, SmartShelf, SmartShelfSett
 from kiosk.adapters.device_config import SerialShelfBoard, ShelfBoardConfig, ShelvesConfig
 from kiosk.adapters.weights import shelf_event
 from kiosk.runtime import Runtime
-from kiosk.storage import outbox
 from kiosk.ui import device_board as names
 from kiosk.ui.device_board import DeviceBoard, DeviceStatus
 from kiosk.ui.workers.scales import LINK_STATES
@@ -141,21 +140,12 @@ class ShelfWorker:
 
     def _low_stock(self, out: LowStock) -> None:
         """An outbox alert, like the session's own alerts, for the fleet to raise."""
-        wall = self.runtime.wall()
-        payload = {
-            "kind": "low_stock",
-            "severity": "warning",
-            "detail": {
-                "shelf": out.shelf,
-                "plate": out.plate,
-                "gtin": out.gtin,
-                "stock": out.stock,
-                "threshold": out.threshold,
-            },
-            "session_id": None,
-            "kiosk_id": self.runtime.kiosk_id,
-            "at": wall.isoformat(),
+        detail = {
+            "shelf": out.shelf,
+            "plate": out.plate,
+            "gtin": out.gtin,
+            "stock": out.stock,
+            "threshold": out.threshold,
         }
-        with self.runtime.db.write() as s:
-            outbox.enqueue(s, "alert", payload, wall)
+        self.runtime.alert("low_stock", "warning", detail)
         logger.warning("low stock: shelf %s plate %d holds %d", out.shelf, out.plate, out.stock)
