@@ -231,12 +231,12 @@ def test_demo_panel_buttons_act_through_the_shopper(hw: HardwareEnv) -> None:
         shopping = d.wait_screen("shopping")
         d.press(panel.ids.present)
         d.wait_for(lambda: row_texts(shopping), "the cola shown from the panel", SLOW)
-        d.wait_for(lambda: panel.status == "Done.", "the panel's answer")
+        d.wait_for(lambda: panel.status == "Done.", "the panel's answer", SLOW)
         d.press(panel.ids.bag)
         d.wait_for(lambda: not runtime.state.bag.pending, "the cola bagged from the panel", SLOW)
         panel.shopper.bagged.clear()
         d.press(panel.ids.unbag)
-        d.wait_for(lambda: "nothing is on the bagging scale" in panel.status, "the refusal")
+        d.wait_for(lambda: "nothing is on the bagging scale" in panel.status, "the refusal", SLOW)
         hw.shopper.bagged.append(runtime.state.active_lines[0].gtin)  # the fixture empties it
     finally:
         app.root.remove_widget(panel)
