@@ -54,6 +54,14 @@ class ShelfPlan(BaseModel):
             raise ValueError(f"shelf {self.id}: list plates left to right by channel")
         return self
 
+    def start_load_g(self, default_stock: int = 10) -> tuple[float, ...]:
+        """What each channel carries when a simulated shelf starts: its planned stock (or
+        `default_stock` units), channels up to the highest one used, empty ones at 0."""
+        start = [0.0] * (max(p.channel for p in self.plates) + 1)
+        for p in self.plates:
+            start[p.channel] = p.unit_weight_g * (p.stock if p.stock is not None else default_stock)
+        return tuple(start)
+
     def plate(self, channel: int) -> PlatePlan | None:
         return next((p for p in self.plates if p.channel == channel), None)
 

@@ -7,6 +7,7 @@ import logging
 from devices.state import DeviceState, DeviceStateChanged
 from devices.weighing.events import LowStock, SequenceGap, ShelfEvent, ShelfEventKind, WeightReading
 from kiosk.checkout import events as ev
+from kiosk.checkout.catalog import Product
 from kiosk.checkout.gs1 import GtinError, to_gtin14
 
 logger = logging.getLogger(__name__)
@@ -84,3 +85,13 @@ def shelf_event(event: ShelfEvent | LowStock) -> ev.ShelfPicked | ev.ShelfReturn
             at=event.at, gtin=gtin, quantity=event.quantity, confidence=event.confidence
         )
     return ev.ShelfReturned(at=event.at, gtin=gtin, quantity=event.quantity)
+
+
+def catalog_weights(products: list[Product]) -> dict[str, float]:
+    """GTIN (as GTIN-14 and without leading zeros) -> unit weight, for `place <gtin>`."""
+    weights: dict[str, float] = {}
+    for p in products:
+        if p.unit_weight_g is not None:
+            weights[p.gtin] = float(p.unit_weight_g)
+            weights[p.gtin.lstrip("0")] = float(p.unit_weight_g)
+    return weights

@@ -39,12 +39,9 @@ def _catalog_weights(path: Path) -> dict[str, float]:
         products = parse_catalog(path.read_text("utf-8"), Currency("CNY", 2))
     except CatalogFileError as e:
         raise click.ClickException(f"{path}: {e}") from None
-    weights: dict[str, float] = {}
-    for p in products:
-        if p.unit_weight_g is not None:
-            weights[p.gtin] = float(p.unit_weight_g)
-            weights[p.gtin.lstrip("0")] = float(p.unit_weight_g)
-    return weights
+    from kiosk.adapters.weights import catalog_weights
+
+    return catalog_weights(products)
 
 
 @click.group("devices")
@@ -173,17 +170,14 @@ def simulate_shelf(
         shelf = plan.shelf(shelf_id) if shelf_id else plan.shelves[0]
     except (PlanogramError, IndexError) as e:
         raise click.ClickException(str(e) or f"{planogram} has no shelves") from None
-    channels = max(p.channel for p in shelf.plates) + 1
-    start = [0.0] * channels
-    for p in shelf.plates:
-        start[p.channel] = p.unit_weight_g * (p.stock if p.stock is not None else 10)
+    start = shelf.start_load_g()
     settings = SimulatorSettings(
         board=shelf.board,
-        channels=channels,
+        channels=len(start),
         sps=int(sps),
         unit=Unit.GRAMS if unit == "grams" else Unit.COUNTS,
         capacity_g=30000,
-        start_load_g=tuple(start),
+        start_load_g=start,
         seed=seed,
         noise=_noise(noise_g, spike_rate).model_copy(update={"crosstalk": shelf.crosstalk}),
     )

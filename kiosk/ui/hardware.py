@@ -13,6 +13,7 @@ from pathlib import Path
 
 from devices.weighing.planogram import load_planogram
 from kiosk.adapters.device_config import DevicesConfig, NoScaleConfig
+from kiosk.adapters.weights import catalog_weights
 from kiosk.assembly import Kiosk
 from kiosk.checkout.catalog import Product
 from kiosk.checkout.events import PaymentMethod
@@ -29,7 +30,6 @@ from kiosk.ui.workers.face_camera import FaceCameraWorker, face_source
 from kiosk.ui.workers.face_engine import CameraFacePay
 from kiosk.ui.workers.scales import ScaleWorker
 from kiosk.ui.workers.shelves import ShelfWorker
-from kiosk.ui.workers.simulators import catalog_weights
 from vision.sources import SyntheticCamera, SyntheticConfig, build_source
 from vision.sources.presented import PresentedFace
 

@@ -37,16 +37,13 @@ def board_for(plan: ShelfPlan, config: ShelfBoardConfig) -> BoardConfig:
     if isinstance(config, SerialShelfBoard):
         link = LinkSettings(port=config.port, baudrate=config.baudrate)
         return SerialBoard(link=link, board=plan.board)
-    channels = max(p.channel for p in plan.plates) + 1
-    start = [0.0] * channels
-    for p in plan.plates:
-        start[p.channel] = p.unit_weight_g * (p.stock if p.stock is not None else 10)
+    start = plan.start_load_g()
     settings = SimulatorSettings(
         board=plan.board,
-        channels=channels,
+        channels=len(start),
         unit=Unit.GRAMS,
         capacity_g=30000,
-        start_load_g=tuple(start),
+        start_load_g=start,
         seed=config.seed,
         noise=NoiseSettings(crosstalk=plan.crosstalk),
     )

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from devices.weighing.control import ControlSocket
 from devices.weighing.simulator import BoardSimulator
-from kiosk.checkout.catalog import Product
 
 logger = logging.getLogger(__name__)
 SOCKET_DIR = "sim"
@@ -29,16 +28,6 @@ def control_path(data_dir: Path, configured: str, name: str) -> Path:
         raise ValueError(f"control socket path too long for a Unix socket: {path}")
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
-
-
-def catalog_weights(products: list[Product]) -> dict[str, float]:
-    """GTIN (as GTIN-14 and without leading zeros) -> unit weight, for `place <gtin>`."""
-    weights: dict[str, float] = {}
-    for p in products:
-        if p.unit_weight_g is not None:
-            weights[p.gtin] = float(p.unit_weight_g)
-            weights[p.gtin.lstrip("0")] = float(p.unit_weight_g)
-    return weights
 
 
 def serve(simulator: BoardSimulator, path: Path) -> ControlSocket:

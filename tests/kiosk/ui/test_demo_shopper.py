@@ -14,13 +14,13 @@ from devices.weighing.control import ControlSocket
 from devices.weighing.frames import Unit
 from devices.weighing.planogram import load_planogram
 from devices.weighing.simulator import BoardSimulator, SimulatorSettings
+from kiosk.adapters.weights import catalog_weights
 from kiosk.checkout.catalog import Currency
 from kiosk.checkout.catalog_csv import parse_catalog
 from kiosk.ui.demo_shopper import DemoShopper, ShopperError
 from kiosk.ui.face_pay import LivenessPrompt
 from kiosk.ui.hardware import SimulatorHandles
 from kiosk.ui.workers.camera import with_catalog
-from kiosk.ui.workers.simulators import catalog_weights
 from vision.sources import SyntheticCamera, SyntheticConfig
 
 ROOT = Path(__file__).resolve().parents[3]
