@@ -46,13 +46,17 @@ def standins_for(kiosk: Kiosk) -> Peripherals:
     return parts
 
 
+def _config_problems(e: ConfigError, problems: list[str]) -> None:
+    problems.extend(e.problems)
+    for problem in e.problems:
+        logger.error("config: %s", problem)
+
+
 def _load(config_path: Path | None, problems: list[str]) -> LoadedConfig | None:
     try:
         return load_config(config_path)
     except ConfigError as e:
-        problems.extend(e.problems)
-        for problem in e.problems:
-            logger.error("config: %s", problem)
+        _config_problems(e, problems)
         return None
 
 
@@ -73,9 +77,7 @@ def _peripherals(make: PeripheralsFactory, kiosk: Kiosk, problems: list[str]) ->
     try:
         return make(kiosk)
     except ConfigError as e:
-        problems.extend(e.problems)
-        for problem in e.problems:
-            logger.error("config: %s", problem)
+        _config_problems(e, problems)
     except Exception as e:
         logger.exception("the devices could not start")
         problems.append(f"the devices could not start: {type(e).__name__}: {e}")
