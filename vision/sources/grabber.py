@@ -38,7 +38,8 @@ class LatestFrameGrabber:
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("the grabber is already running")
-        self.source.open()
+        # The source is opened on the grabber's thread: opening a real camera can take
+        # seconds, and the caller may be a UI thread.
         self._running = True
         self._thread = threading.Thread(target=self._run, name=f"grab-{self.source.name}")
         self._thread.daemon = True
@@ -84,6 +85,9 @@ class LatestFrameGrabber:
 
     def _run(self) -> None:
         try:
+            self.source.open()
+            if not self._running:  # stopped while opening: stop's close came too early
+                self.source.close()
             while self._running:
                 frame = self.source.read()
                 if frame is None:

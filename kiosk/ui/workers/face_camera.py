@@ -77,25 +77,26 @@ class FaceCameraWorker:
 
     def start(self) -> None:
         self._stop.clear()
-        self.source.open()
         self._thread = threading.Thread(target=self._run, name="face-camera", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
+        try:  # opened here, not in start(): a real camera can take seconds to open
+            self.source.open()
+            if self._stop.is_set():  # stopped while opening: stop's close came too early
+                self.source.close()
+            while not self._stop.is_set():
                 frame = self.source.read()
-            except Exception as e:
-                logger.exception("face camera %s failed", self.source.name)
-                if self.devices is not None:  # else the board says OK while face pay starves
-                    detail = f"{self.source.name} stopped: {type(e).__name__}: {e}"
-                    self.devices.report(DeviceStatus(names.FACE_CAMERA, DeviceState.FAULT,
-                                                     detail=detail))  # fmt: skip
-                return
-            if frame is None:
-                self._stop.wait(0.05)
-                continue
-            self.feed.publish_frame(frame.image, PixelFormat.BGR)
+                if frame is None:
+                    self._stop.wait(0.05)
+                    continue
+                self.feed.publish_frame(frame.image, PixelFormat.BGR)
+        except Exception as e:
+            logger.exception("face camera %s failed", self.source.name)
+            if self.devices is not None:  # else the board says OK while face pay starves
+                detail = f"{self.source.name} stopped: {type(e).__name__}: {e}"
+                self.devices.report(DeviceStatus(names.FACE_CAMERA, DeviceState.FAULT,
+                                                 detail=detail))  # fmt: skip
 
     def stop(self) -> None:
         self._stop.set()
