@@ -131,6 +131,48 @@ class TestCameraUnplug:
         assert events[0].state == SourceState.FAULT
         assert "does not exist" in events[0].detail
 
+    def test_a_read_failing_while_the_owner_closes_leaves_the_camera_closed(self) -> None:
+        """The owner closes from its thread while the reader's read is failing (the capture
+        was pulled from under it); the reader's FAULT must not land after CLOSED."""
+        in_read, fail_now = threading.Event(), threading.Event()
+
+        class _DyingCapture(_FlakyCapture):
+            def read(self) -> tuple[bool, Any]:
+                self.reads += 1
+                if self.reads == 1:
+                    return True, np.zeros((48, 64, 3), np.uint8)
+                in_read.set()
+                fail_now.wait(5)
+                return False, None
+
+            def release(self) -> None:
+                time.sleep(0.2)  # a slow driver: the owner's CLOSED lands first
+                super().release()
+
+        events: list[SourceEvent] = []
+        camera = OpenCVCamera(
+            CameraConfig(device=0, failures_before_fault=1),
+            on_event=events.append,
+            capture_factory=lambda device, api: _DyingCapture(fail_after=0, opens=0),
+        )
+        camera.open()
+        assert camera.read() is not None
+        assert camera.state == SourceState.RUNNING
+        reader = threading.Thread(target=camera.read)
+        reader.start()
+        assert in_read.wait(5)
+        closer = threading.Thread(target=camera.close)
+        closer.start()
+        assert _wait_for(camera._closing.is_set)
+        fail_now.set()
+        closer.join(5)
+        reader.join(5)
+        assert not reader.is_alive()
+        assert not closer.is_alive()
+        assert camera.state == SourceState.CLOSED
+        assert [e.state for e in events][-1] == SourceState.CLOSED
+        assert SourceState.FAULT not in [e.state for e in events]
+
 
 class _FlakyCapture:
     """A capture that answers `fail_after` reads, then raises like a driver whose device

@@ -72,6 +72,9 @@ class SourceBase:
         self.on_event = on_event
         self._state = SourceState.CLOSED
         self._closing = threading.Event()
+        # A reader thread may fail (FAULT) while the owner closes the source from another
+        # thread; the lock and the closing check make CLOSED the last word.
+        self._state_lock = threading.RLock()
         self._number = 0
         self._next_due = 0.0
 
@@ -80,13 +83,17 @@ class SourceBase:
         return self._state
 
     def _set_state(self, state: SourceState, detail: str = "") -> None:
-        if state == self._state:
-            return
-        self._state = state
-        log = logger.warning if state == SourceState.FAULT else logger.info
-        log("source %s: %s %s", self.name, state.value, detail)
-        if self.on_event is not None:
-            self.on_event(SourceEvent(self.name, state, detail, time.monotonic()))
+        with self._state_lock:
+            if state == self._state:
+                return
+            if self._closing.is_set() and state != SourceState.CLOSED:
+                logger.debug("source %s: %s ignored while closing", self.name, state.value)
+                return
+            self._state = state
+            log = logger.warning if state == SourceState.FAULT else logger.info
+            log("source %s: %s %s", self.name, state.value, detail)
+            if self.on_event is not None:
+                self.on_event(SourceEvent(self.name, state, detail, time.monotonic()))
 
     def _frame(self, image: Image) -> Frame:
         self._number += 1

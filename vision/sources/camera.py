@@ -116,9 +116,13 @@ class OpenCVCamera(SourceBase):
         cap.set(cv2.CAP_PROP_FRAME_HEIGHT, cfg.height)
         cap.set(cv2.CAP_PROP_FPS, cfg.fps)
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the driver's queue adds latency; we want now
+        with self._lock:
+            if self._closing.is_set():  # closed while opening: nobody would release it
+                cap.release()
+                return False
+            self._cap = cap
         if self.state == SourceState.FAULT:
             self.reconnects += 1
-        self._cap = cap
         self._failures = 0
         self._backoff = cfg.reconnect_initial_s
         return True
