@@ -50,6 +50,15 @@ class _Awaiting:
     outcome: PaymentOutcome | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class _DeviceAlert(ev.Event):
+    """A device's alert (low stock) queued for the loop: the session never sees it."""
+
+    kind: str
+    severity: str
+    detail: Mapping[str, object]
+
+
 @dataclass
 class RuntimeStats:
     events: int = 0
@@ -105,6 +114,11 @@ class Runtime:
     def post(self, event: ev.Event) -> None:
         """Thread-safe: queue an event for the loop."""
         self._queue.put(event)
+
+    def post_alert(self, kind: str, severity: str, detail: Mapping[str, object]) -> None:
+        """Thread-safe: queue a device's alert (low stock on a shelf) that no session event
+        carries; the loop writes it to the outbox, as it does every other write."""
+        self._queue.put(_DeviceAlert(at=self.clock(), kind=kind, severity=severity, detail=detail))
 
     def set_closed(self, reason: str) -> None:
         """Closed (reason given) or open (""). While closed, nothing a shopper does starts a
@@ -209,6 +223,9 @@ class Runtime:
     # -- the loop -----------------------------------------------------------------------
 
     def _process(self, event: ev.Event) -> None:
+        if isinstance(event, _DeviceAlert):
+            self._alert(event.kind, event.severity, event.detail)
+            return
         if (
             self.closed_reason
             and self.state.phase == Phase.IDLE
@@ -389,9 +406,9 @@ class Runtime:
         self._audit(e.action, e.staff_id, dict(e.detail))
 
     def _do_Alert(self, e: fx.Alert) -> None:  # noqa: N802
-        self.alert(e.kind, e.severity, e.detail, session_id=self.state.session_id or None)
+        self._alert(e.kind, e.severity, e.detail, session_id=self.state.session_id or None)
 
-    def alert(
+    def _alert(
         self,
         kind: str,
         severity: str,
@@ -399,9 +416,7 @@ class Runtime:
         *,
         session_id: str | None = None,
     ) -> None:
-        """An alert for the fleet in the outbox: the session's own, and the devices' (low
-        stock on a shelf) that no session event carries. Safe from any thread: the write is
-        one short transaction of its own."""
+        """An alert for the fleet in the outbox, in a short transaction of its own (loop only)."""
         wall = self.wall()
         payload = {
             "kind": kind,

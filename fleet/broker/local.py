@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_CONF = REPO / "config" / "mosquitto" / "mosquitto.conf"
 SHIPPED_ACL = REPO / "config" / "mosquitto" / "acl"
+SYSTEM_MOSQUITTO = Path("/usr/sbin/mosquitto")  # Debian's package: sbin is not on every PATH
 # Directives that name files, ports or identities of the real site: replaced here.
 _SITE_SPECIFIC = frozenset(
     {
@@ -60,6 +61,16 @@ class TlsFiles:
     ca: Path
     cert: Path
     key: Path
+
+
+def mosquitto_binary() -> str:
+    """The mosquitto program on $PATH or where Debian puts it; BrokerError says how to get it."""
+    found = shutil.which("mosquitto")
+    if found is None and SYSTEM_MOSQUITTO.is_file():
+        found = str(SYSTEM_MOSQUITTO)
+    if found is None:
+        raise BrokerError("mosquitto not found: run make setup (apt install mosquitto)")
+    return found
 
 
 def free_port() -> int:
@@ -97,12 +108,7 @@ class LocalMosquitto:
         shipped: Path = SHIPPED_CONF,
         password_file: Path | None = None,
     ) -> None:
-        binary = shutil.which("mosquitto") or (
-            "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
-        )
-        if binary is None:
-            raise BrokerError("mosquitto not found: apt install mosquitto")
-        self.binary = binary
+        self.binary = mosquitto_binary()
         self.workdir = workdir
         self.users = dict(users) if users is not None else None
         self.password_file = password_file  # an existing file (make-site.sh) instead of users

@@ -111,7 +111,6 @@ def enroll(
     from kiosk.members import registry
     from kiosk.members.consent import consent_text
     from kiosk.members.templates import FaceKeyMissing, load_key
-    from kiosk.storage import members
     from kiosk.storage.engine import Database
 
     loaded = load_or_exit(config_path)
@@ -126,21 +125,25 @@ def enroll(
     except FaceKeyMissing as e:
         click.echo(str(e), err=True)
         sys.exit(EXIT_PROBLEM)
+    db = Database.open(db_url or loaded.database_url)
+    try:  # before the consent text: a wrong member id is refused before anyone agrees to it
+        created = not registry.existing_for_enrolment(db, member_id, name)
+    except ValueError as e:
+        click.echo(str(e), err=True)
+        sys.exit(EXIT_PROBLEM)
     click.echo(consent_text(cfg.consent_version, language, cfg.retention_days))
     if not consent and not click.confirm("\nHas the member read this and agreed?", default=False):
         click.echo("no consent: nothing encoded, nothing stored", err=True)
         sys.exit(EXIT_PROBLEM)
-    db = Database.open(db_url or loaded.database_url)
-    created = not (member_id and members.get_member(db, member_id) is not None)
     try:
         if created:
             member_id = registry.create_member(db, name, phone, member_id=member_id)
         else:
             registry.set_phone(db, member_id or "", phone)  # an existing member gets a face
-    except ValueError as e:
+        registry.record_consent(db, member_id, cfg)
+    except (ValueError, registry.UnknownMember) as e:  # e.g. erased by staff meanwhile
         click.echo(str(e), err=True)
         sys.exit(EXIT_PROBLEM)
-    registry.record_consent(db, member_id, cfg)
     encodings = _encode(images, loaded)
     if not encodings:
         if created:
@@ -205,7 +208,7 @@ def list_cmd(config_path: Path | None, db_url: str | None) -> None:
 @db_option
 def erase(member_id: str, yes: bool, config_path: Path | None, db_url: str | None) -> None:
     """Erase a member: face templates destroyed, name and phone removed (database and WAL)."""
-    from kiosk.members.registry import erase_member
+    from kiosk.members.registry import UnknownMember, erase_member
     from kiosk.storage.engine import Database
 
     loaded = load_or_exit(config_path)
@@ -214,8 +217,8 @@ def erase(member_id: str, yes: bool, config_path: Path | None, db_url: str | Non
     db = Database.open(db_url or loaded.database_url)
     try:
         removed = erase_member(db, member_id)
-    except KeyError as e:
-        click.echo(str(e).strip("'"), err=True)
+    except UnknownMember as e:
+        click.echo(str(e), err=True)
         sys.exit(EXIT_PROBLEM)
     click.echo(f"member {member_id} erased ({removed} face template(s) destroyed)")
 

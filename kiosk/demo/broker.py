@@ -8,6 +8,7 @@ import socket
 from collections.abc import Mapping
 from pathlib import Path
 
+from fleet.broker import local
 from fleet.broker.local import SHIPPED_ACL, SHIPPED_CONF, shipped_directives
 from fleet.broker.local import free_port as free_port  # the demo picks its ports with it
 from fleet.broker.passwd import write_password_file
@@ -36,12 +37,10 @@ def listening(port: int) -> bool:
 
 
 def mosquitto_binary() -> str:
-    found = shutil.which("mosquitto") or (
-        "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
-    )
-    if found is None:
-        raise DemoError("broker", "mosquitto not found: run make setup (apt install mosquitto)")
-    return found
+    try:
+        return local.mosquitto_binary()
+    except local.BrokerError as e:
+        raise DemoError("broker", str(e)) from None
 
 
 def write_broker_config(

@@ -1,4 +1,4 @@
-"""How to run the `kiosk` and `fleet` commands as children, and what `kiosk run` supports."""
+"""How to run the `kiosk` and `fleet` commands as children."""
 
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ def fleet_command() -> list[str]:
     return command("fleet", "fleet.cli")
 
 
-def app_has_demo_panel() -> bool:
-    """Whether `kiosk run` offers --demo-panel (the simulated-shopper panel)."""
-    from kiosk.cli.run_cmd import run
-
-    return any("--demo-panel" in getattr(p, "opts", ()) for p in run.params)
+def app_command(config: Path) -> list[str]:
+    """`kiosk run` in a window with the simulated-shopper panel beside the kiosk screen."""
+    return [*kiosk_command(), "run", "--config", str(config), "--windowed", "--demo-panel"]

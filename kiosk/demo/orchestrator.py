@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from kiosk.demo import broker as mqtt
-from kiosk.demo.children import app_has_demo_panel, fleet_command, kiosk_command
+from kiosk.demo.children import app_command, fleet_command
 from kiosk.demo.console_client import ConsoleClient
 from kiosk.demo.fleet_site import OPERATOR, FleetSite, wait_fleet, write_fleet_site
 from kiosk.demo.kiosk_site import KioskSite, enrol_people, write_kiosk_site
@@ -200,11 +200,7 @@ class Demo:
             self.display = os.environ["DISPLAY"]
         env["DISPLAY"] = self.display
         env["KIOSK_UI_SNAPSHOT"] = str(self.snapshot)
-        argv = [*kiosk_command(), "run", "--config", str(kiosk.config), "--windowed"]
-        if app_has_demo_panel():
-            argv.append("--demo-panel")
-        else:
-            line("this kiosk app has no --demo-panel yet: the app runs on its stand-in devices")
+        argv = app_command(kiosk.config)
         line(f"starting the kiosk app on display {self.display}")
         self.app = self.supervisor.start("kiosk-app", argv, env)
 

@@ -32,6 +32,21 @@ class FaceLocked(Exception):
     """Too many wrong second-factor answers: face pay is locked for this member for a while."""
 
 
+class UnknownMember(KeyError):
+    """No member with this id (a KeyError whose message is not wrapped in quotes)."""
+
+    def __init__(self, member_id: str) -> None:
+        super().__init__(member_id)
+        self.member_id = member_id
+
+    def __str__(self) -> str:
+        return f"no member {self.member_id}"
+
+
+class MemberConflict(ValueError):
+    """The id names someone else or an erased member: the face would go to the wrong person."""
+
+
 @dataclass(frozen=True)
 class StoredTemplate:
     member_id: str
@@ -50,6 +65,33 @@ def create_member(db: Database, name: str, phone: str, *, member_id: str | None 
     return member.member_id
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def existing_for_enrolment(db: Database, member_id: str | None, name: str) -> bool:
+    """True when `member_id` is an active member of this name; False when it is free to create.
+
+    A face enrolled under the wrong id would pay from someone else's wallet, so an id that
+    names another person or an erased member is refused rather than renamed or reused.
+    """
+    if member_id is None:
+        return False
+    with db.read() as s:
+        row = s.get(MemberRow, member_id)
+        if row is None:
+            return False
+        status, current = row.status, row.display_name
+    if status != "active":
+        raise MemberConflict(f"member {member_id} was erased: enrol them under a new member id")
+    if not _same_name(current, name):
+        raise MemberConflict(
+            f"member {member_id} is {current!r}, not {name!r}: check the member id "
+            "(enrolment does not rename a member)"
+        )
+    return True
+
+
 def _phone_digits(phone: str) -> str:
     digits = "".join(c for c in phone if c.isdigit())
     if len(digits) < 4:
@@ -63,7 +105,7 @@ def set_phone(db: Database, member_id: str, phone: str) -> None:
     with db.write() as s:
         row = s.get(MemberRow, member_id)
         if row is None:
-            raise KeyError(f"no member {member_id}")
+            raise UnknownMember(member_id)
         row.phone_last4_hash = _hasher.hash(digits[-4:])
 
 
@@ -74,7 +116,7 @@ def record_consent(
         raise KeyError(f"no consent text version {cfg.consent_version!r}")
     with db.write() as s:
         if s.get(MemberRow, member_id) is None:
-            raise KeyError(f"no member {member_id}")
+            raise UnknownMember(member_id)
         s.add(
             ConsentRow(
                 member_id=member_id,
@@ -176,7 +218,7 @@ def erase_member(
     with db.write() as s:
         member = s.get(MemberRow, member_id)
         if member is None:
-            raise KeyError(f"no member {member_id}")
+            raise UnknownMember(member_id)
         gone = s.execute(delete(FaceTemplateRow).where(FaceTemplateRow.member_id == member_id))
         member.display_name = "erased"
         member.phone_last4_hash = None

@@ -38,6 +38,10 @@ def add_member(
     now = datetime.now(UTC)
     member_id = member_id or str(uuid.uuid4())
     with db.write() as s:
+        existing = s.get(MemberRow, member_id)
+        if existing is not None:  # an erased member keeps its id: its sales still name it
+            state = "was erased" if existing.status == "erased" else "already exists"
+            raise ValueError(f"member {member_id} {state}: choose another member id")
         row = MemberRow(
             member_id=member_id,
             display_name=display_name,

@@ -67,6 +67,10 @@ class DemoShopper:
             if (code := printed_code(p)) is not None
         ]
         self._by_gtin = {p.gtin: p for p in self.products}
+        # Each panel button runs in its own thread, so two quick presses act at once: the lock
+        # guards `shown`, `bagged` and `_timer`, held only to read or swap them, never across a
+        # call to a device.
+        self._lock = threading.Lock()
         self.shown: DemoProduct | None = None
         self.bagged: list[str] = []  # what the shopper put on the bagging scale, in order
         self._timer: threading.Timer | None = None
@@ -83,13 +87,15 @@ class DemoShopper:
             raise ShopperError(f"{gtin} is not a GTIN: {e}") from None
         if product is None:
             raise ShopperError(f"{gtin} is not a product the synthetic camera can show")
-        if self._timer is not None:
-            self._timer.cancel()
         camera.present(product.code)
-        self.shown = product
-        self._timer = threading.Timer(self.hold_s, camera.take_away)
-        self._timer.daemon = True
-        self._timer.start()
+        timer = threading.Timer(self.hold_s, camera.take_away)
+        timer.daemon = True
+        with self._lock:  # the last present's timer is the one left running
+            earlier, self._timer = self._timer, timer
+            self.shown = product
+        if earlier is not None:
+            earlier.cancel()
+        timer.start()
         return product
 
     def take_away(self) -> None:
@@ -100,27 +106,35 @@ class DemoShopper:
 
     def bag_last(self) -> str:
         """Put the last scanned item on the bagging scale (its catalog weight)."""
+        with self._lock:
+            shown = self.shown
         gtin = (self.last_scanned() if self.last_scanned else None) or (
-            self.shown.gtin if self.shown else None
+            shown.gtin if shown else None
         )
         if gtin is None:
             raise ShopperError("nothing was scanned yet")
-        reply = self._scale("bagging_scale", f"place {gtin}")
-        self.bagged.append(gtin)
-        return reply
+        return self._bag(gtin)
 
     def unbag_last(self) -> str:
         """Take the item put on the bagging scale last off it again."""
-        if not self.bagged:
-            raise ShopperError("nothing is on the bagging scale")
-        what = self.bagged[-1]
-        reply = self._scale("bagging_scale", f"remove {what}")
-        self.bagged.pop()
-        return reply
+        with self._lock:  # taken from the list first: a second press takes the item before it
+            if not self.bagged:
+                raise ShopperError("nothing is on the bagging scale")
+            what = self.bagged.pop()
+        try:
+            return self._scale("bagging_scale", f"remove {what}")
+        except ShopperError:
+            with self._lock:
+                self.bagged.append(what)  # still on the scale
+            raise
 
     def bag_unexpected(self, grams: int = UNEXPECTED_G) -> str:
-        reply = self._scale("bagging_scale", f"place {grams}g")
-        self.bagged.append(f"{grams}g")
+        return self._bag(f"{grams}g")
+
+    def _bag(self, what: str) -> str:
+        reply = self._scale("bagging_scale", f"place {what}")
+        with self._lock:
+            self.bagged.append(what)
         return reply
 
     def produce_on(self, grams: int = PRODUCE_G) -> str:

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+import pytest
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
 from fleet.agent.outbox import MemoryOutbox
-from fleet.broker.local import LocalMosquitto, TlsFiles, shipped_directives
+from fleet.broker import local
+from fleet.broker.local import BrokerError, LocalMosquitto, TlsFiles, shipped_directives
 
 
 def client(
@@ -182,3 +184,22 @@ def test_plain_tcp_to_the_tls_listener_is_refused(tmp_path: Path, repo_root: Pat
         assert not c.is_connected()
     finally:
         broker.stop()
+
+
+def test_mosquitto_is_found_on_path_or_where_debian_puts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(local, "SYSTEM_MOSQUITTO", tmp_path / "sbin" / "mosquitto")
+    with pytest.raises(BrokerError, match=r"^mosquitto not found: run make setup \(apt install"):
+        LocalMosquitto(tmp_path / "broker")
+    sbin = tmp_path / "sbin"
+    sbin.mkdir()
+    (sbin / "mosquitto").write_text("#!/bin/sh\n")
+    assert local.mosquitto_binary() == str(sbin / "mosquitto")
+    on_path = empty / "mosquitto"
+    on_path.write_text("#!/bin/sh\n")
+    on_path.chmod(0o755)
+    assert local.mosquitto_binary() == str(on_path)  # $PATH first

@@ -136,7 +136,7 @@ class ShelfWorker:
                 self.runtime.post(event)
 
     def _low_stock(self, out: LowStock) -> None:
-        """An outbox alert, like the session's own alerts, for the fleet to raise."""
+        """An outbox alert for the fleet, written by the runtime's loop (this is the reader)."""
         detail = {
             "shelf": out.shelf,
             "plate": out.plate,
@@ -144,5 +144,5 @@ class ShelfWorker:
             "stock": out.stock,
             "threshold": out.threshold,
         }
-        self.runtime.alert("low_stock", "warning", detail)
+        self.runtime.post_alert("low_stock", "warning", detail)
         logger.warning("low stock: shelf %s plate %d holds %d", out.shelf, out.plate, out.stock)

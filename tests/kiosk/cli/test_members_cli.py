@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kiosk.cli.main import cli
 from kiosk.members import registry
+from kiosk.members.config import FacePayConfig
 from kiosk.members.templates import generate_key
 from kiosk.storage.engine import Database
 
@@ -98,7 +99,6 @@ def test_add_then_enrol_the_same_member_id(env: str, tmp_path: Path) -> None:
     import matplotlib
 
     from kiosk.config import DEFAULT_PATH
-    from kiosk.members.config import FacePayConfig
     from kiosk.storage import members
 
     photo = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
@@ -121,3 +121,88 @@ def test_add_then_enrol_the_same_member_id(env: str, tmp_path: Path) -> None:
     assert member is not None
     assert member.wallet_balance == 50000  # the same member, not a new one
     assert registry.verify_digits(db, "M0001", "1234", FacePayConfig())
+
+
+def _invoke(args: list[str], env: str) -> Result:
+    from kiosk.config import DEFAULT_PATH
+
+    return CliRunner().invoke(cli, [*args, "--db", env, "--config", str(DEFAULT_PATH)])
+
+
+def _grace_hopper() -> str:
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg")
+
+
+def test_enrol_an_existing_member_under_another_name_is_refused(env: str) -> None:
+    """A typo'd member id must not give this face the wallet of someone else."""
+    from kiosk.storage import members
+
+    _invoke(
+        ["members", "add", "--member-id", "M0001", "--name", "Li Lei", "--phone", "1380000"], env
+    )
+    refused = _invoke(
+        ["members", "enroll", "--member-id", "M0001", "--name", "Han Mei", "--phone",
+         "13900005678", "--image", _grace_hopper(), "--consent"],
+        env,
+    )  # fmt: skip
+    assert refused.exit_code == 2, refused.output
+    assert "member M0001 is 'Li Lei', not 'Han Mei'" in refused.output
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)
+    db = Database.open(env)
+    assert registry.template_count(db) == 0
+    assert not registry.has_consent(db, "M0001")
+    member = members.get_member(db, "M0001")
+    assert member is not None
+    assert member.display_name == "Li Lei"
+    assert registry.verify_digits(db, "M0001", "0000", FacePayConfig())  # phone untouched
+
+
+def test_enrol_matches_names_loosely(env: str) -> None:
+    _invoke(
+        ["members", "add", "--member-id", "M0001", "--name", "Li  Lei", "--phone", "1380000"], env
+    )
+    enrolled = _invoke(
+        ["members", "enroll", "--member-id", "M0001", "--name", "li lei", "--phone",
+         "13800001234", "--image", _grace_hopper(), "--consent"],
+        env,
+    )  # fmt: skip
+    assert enrolled.exit_code == 0, enrolled.output
+
+
+def test_erased_or_taken_member_ids_are_refused_in_one_line(env: str) -> None:
+    add = ["members", "add", "--member-id", "M0001", "--name", "Li Lei", "--phone", "1380000"]
+    assert _invoke(add, env).exit_code == 0
+    again = _invoke(add, env)
+    assert (again.exit_code, again.output.strip()) == (
+        2,
+        "member M0001 already exists: choose another member id",
+    )
+    assert _invoke(["members", "erase", "M0001", "--yes"], env).exit_code == 0
+    enrol = _invoke(
+        ["members", "enroll", "--member-id", "M0001", "--name", "Li Lei", "--phone",
+         "13800001234", "--image", _grace_hopper(), "--consent"],
+        env,
+    )  # fmt: skip
+    assert (enrol.exit_code, enrol.output.strip()) == (
+        2,
+        "member M0001 was erased: enrol them under a new member id",
+    )
+    readd = _invoke(add, env)
+    assert (readd.exit_code, readd.output.strip()) == (
+        2,
+        "member M0001 was erased: choose another member id",
+    )
+
+
+def test_unknown_member_is_one_line_exit_2(env: str) -> None:
+    erased = _invoke(["members", "erase", "M9999", "--yes"], env)
+    assert (erased.exit_code, erased.output.strip()) == (2, "no member M9999")
+
+
+def test_set_phone_of_unknown_member_names_it(db: Database) -> None:
+    with pytest.raises(registry.UnknownMember) as raised:
+        registry.set_phone(db, "M9999", "13800001234")
+    assert str(raised.value) == "no member M9999"
+    assert isinstance(raised.value, KeyError)  # callers catching KeyError still do

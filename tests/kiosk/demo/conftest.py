@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,10 +17,14 @@ from typing import Any
 
 import pytest
 
+from fleet.broker.local import BrokerError, mosquitto_binary
+
 KIOSK = Path(sys.executable).parent / "kiosk"
 
-if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").exists():
-    pytest.fail("mosquitto is not installed: run make setup", pytrace=False)
+try:
+    mosquitto_binary()
+except BrokerError as e:
+    pytest.fail(str(e), pytrace=False)
 
 
 def group_alive(pgid: int) -> bool:

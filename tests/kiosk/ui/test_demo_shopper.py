@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from devices.weighing.control import ControlSocket
+from devices.weighing.control import ControlSocket, send_command
 from devices.weighing.frames import Unit
 from devices.weighing.planogram import load_planogram
 from devices.weighing.simulator import BoardSimulator, SimulatorSettings
@@ -190,3 +191,79 @@ def test_control_sockets_of_a_deep_data_dir_go_to_a_short_folder(tmp_path: Path)
     assert short == control_path(deep, "", "bagging_scale")  # the same place every start
     with pytest.raises(ValueError, match="too long for a Unix socket"):
         control_path(deep, "sim/bag.sock", "bag")
+
+
+def test_a_second_press_while_unbagging_keeps_the_record_true(handles: SimulatorHandles) -> None:
+    """Panel buttons each run in their own thread: bag while an unbag is still at the scale."""
+    removing, release = threading.Event(), threading.Event()
+
+    def send(path: Path, command: str) -> str:
+        if command.startswith("remove"):
+            removing.set()
+            release.wait(5)
+        return send_command(path, command)
+
+    shopper = DemoShopper(handles, PRODUCTS, last_scanned=lambda: COLA, send=send)
+    shopper.bag_last()
+    unbag = threading.Thread(target=shopper.unbag_last)
+    unbag.start()
+    assert removing.wait(5)
+    shopper.bag_unexpected(250)  # the other thread is still taking the cola off
+    release.set()
+    unbag.join(5)
+    assert shopper.bagged == ["250g"]
+    bag = handles.bagging_scale
+    assert bag.sim.bank.load_g(0) == pytest.approx(250)  # type: ignore[union-attr]
+    assert shopper.unbag_last() == "ok remove 250.0 g on plate 0"
+
+
+def test_a_failed_unbag_keeps_the_item_on_the_record(handles: SimulatorHandles) -> None:
+    def send(path: Path, command: str) -> str:
+        if command.startswith("remove"):
+            raise OSError("connection refused")
+        return send_command(path, command)
+
+    shopper = DemoShopper(handles, PRODUCTS, send=send)
+    shopper.bag_unexpected(250)
+    with pytest.raises(ShopperError, match="does not answer"):
+        shopper.unbag_last()
+    assert shopper.bagged == ["250g"]
+
+
+class SlowCamera:
+    """The synthetic camera, with its first `present` held until the test lets it go."""
+
+    def __init__(self, camera: Any) -> None:
+        self.camera = camera
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def present(self, code: str) -> None:
+        if not self.entered.is_set():
+            self.entered.set()
+            self.release.wait(5)
+        self.camera.present(code)
+
+    def take_away(self) -> None:
+        self.camera.take_away()
+
+
+def test_two_presses_at_once_leave_one_hold_timer(handles: SimulatorHandles) -> None:
+    """A second timer left running would take a later product away before its time."""
+    camera = SlowCamera(handles.scanning_camera)
+    shopper = DemoShopper(SimulatorHandles(scanning_camera=camera), PRODUCTS, hold_s=3600)  # type: ignore[arg-type]
+    first = threading.Thread(target=shopper.present, args=(COLA,))
+    first.start()
+    assert camera.entered.wait(5)
+    shopper.present("3166298099809")  # the second press finishes first
+    camera.release.set()
+    first.join(5)
+    timers = [
+        t
+        for t in threading.enumerate()
+        if isinstance(t, threading.Timer) and t.function == camera.take_away
+    ]
+    try:
+        assert len([t for t in timers if not t.finished.is_set()]) == 1
+    finally:
+        for t in timers:
+            t.cancel()
