@@ -18,7 +18,7 @@ from fleet.agent.hooks import AppHooks
 from fleet.agent.journal import Journal
 from fleet.agent.outbox import MemoryOutbox, OutboxSource
 from fleet.agent.runner import KioskAgent
-from fleet.broker.local import BrokerError, LocalMosquitto, TlsFiles, mosquitto_binary
+from fleet.broker.local import LocalMosquitto, TlsFiles
 from fleet.config import LoadedFleetConfig
 from fleet.manager.monitor import Monitor
 from fleet.manager.worker import IngestWorker
@@ -26,11 +26,6 @@ from fleet.signing import Signer, Verifier, generate_keypair, load_private_key, 
 from fleet.sim.stack import local_config
 from fleet.store.database import open_store
 from fleet.topics import Topics
-
-try:
-    mosquitto_binary()
-except BrokerError as e:
-    pytest.skip(str(e), allow_module_level=True)
 
 FAST = {
     "agent": {"health_interval_s": 1.0, "ack_timeout_s": 3.0, "poll_s": 0.05},
