@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("pytester", "tests.ci_policy")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,9 +20,11 @@ def _shared_data() -> Path:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The third-party photos with known answers; skips with the reason when absent."""
+    from tests.ci_policy import SHARED_DATA_SKIP
+
     path = _shared_data()
     if not path.is_dir():
-        pytest.skip(f"shared test data not found at {path} (set KIOSK_TEST_DATA)")
+        pytest.skip(f"{SHARED_DATA_SKIP} {path} not found (set KIOSK_TEST_DATA)")
     return path
 
 

@@ -58,7 +58,7 @@ def test_pipeline_reads_the_shared_photos(shared_data: Path, accept: Accept) -> 
 def test_retail_photos_compare_as_gtins(shared_data: Path, name: str, accept: Accept) -> None:
     path = shared_data / "barcodes" / name
     if not path.exists():
-        pytest.skip(f"{path} is not in this copy of the shared data")
+        pytest.skip(f"no shared data: {path} is not in this copy")
     expected = path.with_suffix(".txt").read_text(encoding="utf-8")
     (detection,) = ScanPipeline(PipelineConfig(), accept).scan(read_image(path)).detections
     assert detection.key in gtin_candidates(expected)

@@ -66,7 +66,7 @@ def frame_of() -> Callable[[RgbImage], RgbImage]:
 def faces_dir(shared_data: Path) -> Path:
     path = shared_data / "faces"
     if not path.is_dir():
-        pytest.skip(f"shared face photos not found at {path}")
+        pytest.skip(f"no shared data: face photos not found at {path}")
     return path
 
 
