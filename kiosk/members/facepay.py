@@ -20,6 +20,8 @@ from kiosk.members.templates import TemplateKey
 from kiosk.storage import members
 from kiosk.storage.engine import Database
 from vision.faces import (
+    ChallengeStep,
+    FaceBox,
     FaceGallery,
     FaceIdentifier,
     FacesConfig,
@@ -27,6 +29,8 @@ from vision.faces import (
     LivenessChallenge,
     LivenessState,
 )
+from vision.faces.images import as_rgb
+from vision.faces.liveness.observer import observe
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,15 @@ class FaceStatus:
     display_name: str = ""
     points_balance: int = 0
     tries_left: int = 0
+
+
+@dataclass(frozen=True)
+class FaceLook:
+    """One frame fed to an attempt: the status, the face it showed, the liveness step asked."""
+
+    status: FaceStatus
+    face: FaceBox | None = None  # the single face found in the frame, for the preview's box
+    step: ChallengeStep | None = None  # while the liveness check goes on
 
 
 class FacePayEngine:
@@ -96,17 +109,25 @@ class FaceAttempt:
         return self.status
 
     def feed(self, rgb: np.ndarray, timestamp: float) -> FaceStatus:
+        return self.look(rgb, timestamp).status
+
+    def look(self, rgb: np.ndarray, timestamp: float) -> FaceLook:
+        """Feed one frame, and say where its face is and which liveness step is asked for."""
         if self.status.step != FaceStep.LIVENESS:
-            return self.status
+            return FaceLook(self.status)
         if self.amount > self.engine.pay.max_amount:
-            return self._refuse("over_limit")
-        live = self.challenge.feed(rgb, timestamp)
+            return FaceLook(self._refuse("over_limit"))
+        frame, cfg = as_rgb(rgb), self.challenge.config
+        observation = observe(frame, cfg.detection, cfg.min_face_px)
+        live = self.challenge.feed_observation(observation, timestamp, frame)
+        face = observation.face.box if observation.face is not None else None
         if live.state is LivenessState.IN_PROGRESS:
             self.status = FaceStatus(FaceStep.LIVENESS, prompt=self._step_prompt())
-            return self.status
+            return FaceLook(self.status, face, live.step)
         if live.state is LivenessState.FAILED or live.encoding is None:
-            return self._refuse(live.failure.value if live.failure else "liveness_failed")
-        return self.identify(live.encoding)
+            reason = live.failure.value if live.failure else "liveness_failed"
+            return FaceLook(self._refuse(reason), face)
+        return FaceLook(self.identify(live.encoding), face)
 
     def identify(self, encoding: np.ndarray) -> FaceStatus:
         """The step after liveness passed: who is it, and may they pay with their face?"""

@@ -322,6 +322,28 @@ class _CountingSource(SourceBase):
         self._closing.set()
 
 
+class _FailingSource(_CountingSource):
+    """A driver that dies after two frames, beyond the source's own recovery."""
+
+    def read(self) -> Frame | None:
+        if self._number >= 2:
+            raise OSError("VIDIOC_DQBUF: No such device")
+        return super().read()
+
+
+def test_grabber_hands_a_source_failure_to_on_error_and_ends() -> None:
+    errors: list[Exception] = []
+    grabber = LatestFrameGrabber(_FailingSource(fps=0, total=10), on_error=errors.append)
+    grabber.start()
+    while grabber.get(timeout=5) is not None:
+        pass
+    finished = grabber.finished
+    grabber.stop()
+    assert finished  # ended by the failure, before stop()
+    assert [repr(e) for e in errors] == [repr(OSError("VIDIOC_DQBUF: No such device"))]
+    assert grabber.stats().captured == 2
+
+
 def test_grabber_drops_stale_frames_for_a_slow_consumer() -> None:
     grabber = LatestFrameGrabber(_CountingSource(fps=200, total=60))
     grabber.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vision.sources.base import Frame, FrameSource, SourceState
@@ -23,11 +24,15 @@ class GrabberStats:
 class LatestFrameGrabber:
     """Reads `source` on its own thread; `get()` returns the newest frame not yet returned.
 
-    A frame the consumer had no time for is dropped and counted, never queued.
+    A frame the consumer had no time for is dropped and counted, never queued. `on_error`
+    hears, on the grabber's thread, an exception the source raised beyond its own recovery.
     """
 
-    def __init__(self, source: FrameSource) -> None:
+    def __init__(
+        self, source: FrameSource, *, on_error: Callable[[Exception], None] | None = None
+    ) -> None:
         self.source = source
+        self.on_error = on_error
         self._cond = threading.Condition()
         self._latest: Frame | None = None
         self._running = False
@@ -98,8 +103,10 @@ class LatestFrameGrabber:
                         self._dropped += 1
                     self._latest = frame
                     self._cond.notify_all()
-        except Exception:  # the source is broken beyond its own recovery: say so, end cleanly
+        except Exception as e:  # the source is broken beyond its own recovery: say so, end cleanly
             logger.exception("frame source %s failed", self.source.name)
+            if self.on_error is not None:
+                self.on_error(e)
         finally:
             if self.source.state not in (SourceState.ENDED, SourceState.CLOSED):
                 logger.info(

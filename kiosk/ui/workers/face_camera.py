@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from pathlib import Path
 
 from kiosk.adapters.device_config import FaceCameraConfig
 from kiosk.ui import device_board as names
 from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
-from kiosk.ui.feeds import PixelFormat, PreviewFeed
-from kiosk.ui.workers.camera import source_status
-from vision.sources import SyntheticConfig, build_source
+from kiosk.ui.feeds import PreviewFeed
+from kiosk.ui.workers.camera import PreviewSource, source_status
+from vision.sources import LatestFrameGrabber, SyntheticConfig, build_source
 from vision.sources.base import FrameSource
 from vision.sources.presented import PresentedFace
 
@@ -64,7 +63,7 @@ def face_source(config: FaceCameraConfig, base_dir: Path, devices: DeviceBoard) 
 
 
 class FaceCameraWorker:
-    """Reads a frame source in its own thread and publishes every frame to `feed`."""
+    """Reads a frame source on a LatestFrameGrabber's thread and publishes every frame to `feed`."""
 
     def __init__(
         self, source: FrameSource, feed: PreviewFeed, devices: DeviceBoard | None = None
@@ -72,35 +71,17 @@ class FaceCameraWorker:
         self.source = source
         self.feed = feed
         self.devices = devices
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # The feed is the consumer (face pay reads its newest frame): nobody takes frames from
+        # the grabber, so its stats count every frame as dropped.
+        self._grabber = LatestFrameGrabber(PreviewSource(source, feed), on_error=self._failed)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="face-camera", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:  # opened here, not in start(): a real camera can take seconds to open
-            self.source.open()
-            if self._stop.is_set():  # stopped while opening: stop's close came too early
-                self.source.close()
-            while not self._stop.is_set():
-                frame = self.source.read()
-                if frame is None:
-                    self._stop.wait(0.05)
-                    continue
-                self.feed.publish_frame(frame.image, PixelFormat.BGR)
-        except Exception as e:
-            logger.exception("face camera %s failed", self.source.name)
-            if self.devices is not None:  # else the board says OK while face pay starves
-                detail = f"{self.source.name} stopped: {type(e).__name__}: {e}"
-                self.devices.report(DeviceStatus(names.FACE_CAMERA, DeviceState.FAULT,
-                                                 detail=detail))  # fmt: skip
+        self._grabber.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self.source.close()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
+        self._grabber.stop()
+
+    def _failed(self, e: Exception) -> None:
+        if self.devices is not None:  # else the board says OK while face pay starves
+            detail = f"{self.source.name} stopped: {type(e).__name__}: {e}"
+            self.devices.report(DeviceStatus(names.FACE_CAMERA, DeviceState.FAULT, detail=detail))

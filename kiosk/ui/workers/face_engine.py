@@ -13,9 +13,6 @@ from kiosk.members.facepay import FaceAttempt, FaceStep
 from kiosk.members.facepay import FacePayEngine as MemberFacePay
 from kiosk.ui.face_pay import FaceFailure, FaceStage, FaceUpdate, LivenessPrompt, UpdateCallback
 from kiosk.ui.feeds import Box, BoxKind, PixelFormat, PreviewFeed
-from vision.faces import LivenessState
-from vision.faces.liveness.observer import observe
-from vision.faces.models import DLIB_LOCK
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +32,8 @@ _FAILURES = {
 class CameraFacePay:
     """kiosk.ui.face_pay.FacePayEngine on vision.faces and kiosk.members.
 
-    A worker thread takes the newest face-camera frame, measures it (under the global dlib
-    lock: dlib is not thread-safe) and advances the liveness challenge; after it passes, the
-    encoding is identified 1:N and the member confirms with digits.
+    A worker thread takes the newest face-camera frame and feeds it to the member attempt
+    (liveness challenge, then 1:N identification); the member confirms with digits.
     """
 
     def __init__(
@@ -71,6 +67,7 @@ class CameraFacePay:
             on_update(FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
             return
         stop = threading.Event()  # one per attempt: a cancelled worker never speaks again
+        self._box = None  # a refusal before any face is seen shows no box from the last attempt
         with self._lock:
             self._on_update, self._stop = on_update, stop
         self._thread = threading.Thread(target=self._run, args=(stop,), name="face-pay")
@@ -154,32 +151,21 @@ class CameraFacePay:
         self, attempt: FaceAttempt, rgb: np.ndarray, at: float, stop: threading.Event
     ) -> bool:
         """Advance on one frame; True when the liveness part is over."""
-        if attempt.amount > attempt.engine.pay.max_amount:
-            self._emit(stop, FaceUpdate(FaceStage.FAILED, reason=FaceFailure.UNAVAILABLE))
-            return True
-        cfg = attempt.challenge.config
-        with DLIB_LOCK:  # detection, landmarks and (on pass) the encoding all use dlib
-            observation = observe(rgb, cfg.detection, cfg.min_face_px)
-            live = attempt.challenge.feed_observation(observation, at, rgb)
-        face = observation.face
-        if face is not None:
-            b = face.box
+        look = attempt.look(rgb, at)
+        if look.face is not None:
+            b = look.face
             self._box = Box(b.left, b.top, b.width, b.height, BoxKind.FACE)
         if stop.is_set():
             return True
-        if live.state is LivenessState.IN_PROGRESS:
-            self.prompt = LivenessPrompt(live.step.value) if live.step else None
-            if face is None:
+        status = look.status
+        if status.step == FaceStep.LIVENESS:
+            self.prompt = LivenessPrompt(look.step.value) if look.step else None
+            if look.face is None:
                 self._emit(stop, FaceUpdate(FaceStage.LOOKING))
             else:
                 self._emit(stop, FaceUpdate(FaceStage.LIVENESS, box=self._box, prompt=self.prompt))
             return False
         self.prompt = None
-        if live.state is LivenessState.FAILED or live.encoding is None:
-            reason = live.failure.value if live.failure else "liveness_failed"
-            self._emit(stop, FaceUpdate(FaceStage.FAILED, box=self._box, reason=_FAILURES[reason]))
-            return True
-        status = attempt.identify(live.encoding)
         if status.step == FaceStep.DIGITS:
             self._emit(
                 stop,

@@ -20,6 +20,7 @@ from kiosk.simulator.runner import VirtualClock
 from kiosk.storage import members
 from kiosk.storage.engine import Database
 from vision.faces import FacesConfig, encode_for_enrolment, load_image
+from vision.faces.detection import detect_faces
 
 PAY = FacePayConfig(max_amount=50_000)
 
@@ -137,6 +138,20 @@ def test_a_photo_held_up_does_not_pay(engine: FacePayEngine, shared_data: Path) 
         status = attempt.feed(frame, t)
     assert status.step == FaceStep.REFUSED
     assert status.reason in {"still_image", "timeout"}
+
+
+def test_a_frame_fed_says_where_the_face_is_and_what_to_do(
+    engine: FacePayEngine, shared_data: Path
+) -> None:
+    frame = load_image(shared_data / "faces" / "obama_1.jpg")
+    attempt = engine.attempt(1000)
+    look = attempt.look(frame, 0.0)
+    assert look.status.step == FaceStep.LIVENESS
+    assert look.step == attempt.challenge.steps[0]
+    assert [look.face] == detect_faces(frame, attempt.challenge.config.detection)
+    group = load_image(shared_data / "faces" / "group_biden_obama.jpg")
+    look = engine.attempt(1000).look(group, 0.0)
+    assert (look.status.reason, look.face, look.step) == ("several_faces", None, None)
 
 
 def test_over_the_limit_is_refused(engine: FacePayEngine, shared_data: Path) -> None:

@@ -8,12 +8,14 @@ from kiosk.ui import device_board as names
 from kiosk.ui.device_board import DeviceBoard, DeviceState
 from kiosk.ui.feeds import PreviewFeed
 from kiosk.ui.workers.face_camera import FaceCameraWorker
+from vision.sources.base import SourceState
 
 
 class BrokenSource:
     """A frame source whose driver dies on the first read (the edge this test is not about)."""
 
     name = "usb-face-cam"
+    state = SourceState.RUNNING
 
     def open(self) -> None:
         pass
@@ -27,7 +29,7 @@ class BrokenSource:
 
 def test_a_source_that_fails_reports_the_face_camera_at_fault() -> None:
     board = DeviceBoard()
-    worker = FaceCameraWorker(BrokenSource(), PreviewFeed(names.FACE_CAMERA), board)  # type: ignore[arg-type]
+    worker = FaceCameraWorker(BrokenSource(), PreviewFeed(names.FACE_CAMERA), board)
     worker.start()
     try:
         deadline = time.monotonic() + 10
