@@ -45,6 +45,13 @@ class Shopper:
             ev.ItemScanned, code=code, symbology=Symbology.EAN13, source=ScanSource.CAMERA
         )
 
+    def show_face(self, member_id: str, box: Box, prompt: Any) -> None:
+        """The face camera's part: a frame in the preview, then the engine's face and prompt."""
+        camera = self.env.camera
+        if camera.latest() is None:
+            camera.publish_frame(camera_frame())
+        self.env.face.show_face(member_id, box, prompt)
+
     def bag(self, code: str | None = None, grams: int | None = None) -> None:
         """Put an item (or `grams` of anything) in the bagging area: a stable scale reading."""
         self.bag_g += grams if grams is not None else WEIGHTS[code or ""]

@@ -188,7 +188,7 @@ def test_produce_then_face_pay(ui: Any, shot: Any) -> None:
     d.press_id("face")
     face = d.wait_screen("face_pay")
     assert face.ids.prompt.text == "Look at the camera."
-    ui.face.show_face(MEMBER_ID, Box(520, 140, 260, 320, label="Li Lei"), LivenessPrompt.BLINK)
+    shopper.show_face(MEMBER_ID, Box(520, 140, 260, 320, label="Li Lei"), LivenessPrompt.BLINK)
     d.wait_for(lambda: face.ids.prompt.text == "Please blink.", "the liveness prompt")
     d.wait_for(lambda: face.ids.preview.boxes_shown, "the face box")
     shot("face_pay_liveness_en")
@@ -202,7 +202,7 @@ def test_produce_then_face_pay(ui: Any, shot: Any) -> None:
     assert face.ids.prompt.text == "Those digits do not match. Please try again."
     assert runtime.state.phase == Phase.SHOPPING
     d.press_id("retry_button")
-    ui.face.show_face(MEMBER_ID, Box(520, 140, 260, 320), LivenessPrompt.TURN_LEFT)
+    shopper.show_face(MEMBER_ID, Box(520, 140, 260, 320), LivenessPrompt.TURN_LEFT)
     ui.face.pass_liveness()
     d.wait_for(lambda: face.asking_digits, "the keypad again")
     d.type_pin(FACE_DIGITS)
