@@ -15,13 +15,14 @@ APT_PACKAGES := python3 python3-pip python3-venv libzbar0 mosquitto mosquitto-cl
 	socat sqlite3 postgresql
 PYTEST_ARGS ?= -n 2  # two workers: the CI machines have two cores
 
-.PHONY: help setup system uv sync test lint typecheck pytest bench demo i18n clean
+.PHONY: help setup system uv sync test lint typecheck pytest bench demo i18n screenshots clean
 
 help:
 	@echo "make demo   - the whole system on this machine (kiosk, simulated devices, broker, fleet, console)"
 	@echo "make test   - lint, type checks and the full test suite"
 	@echo "make bench  - the benchmarks (JSON and plots under benchmarks/results/)"
 	@echo "make lint   - ruff only"
+	@echo "make screenshots - retake docs/screenshots/ (the UI and console tests)"
 	@echo "make setup  - install system packages, uv and the Python environment"
 
 setup: system uv sync
@@ -65,6 +66,11 @@ DEMO_ARGS ?=  # e.g. DEMO_ARGS="--xvfb --exit-after 60 --screenshot var/demo.png
 
 demo: setup
 	$(UV) run kiosk demo $(DEMO_ARGS)
+
+# The UI and console tests take the screenshots; only this target keeps them in the docs.
+screenshots: setup
+	KIOSK_SCREENSHOTS=$(abspath docs/screenshots) $(UV) run pytest $(PYTEST_ARGS) \
+		tests/kiosk/ui tests/fleet/console/test_browser.py
 
 i18n: setup
 	$(UV) run pybabel extract -F babel.cfg -k N_ --no-location -o kiosk/locale/kiosk.pot --project open-selfcheckout .

@@ -29,6 +29,17 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where UI and console tests save their screenshots: `$KIOSK_SCREENSHOTS` when set (`make
+    screenshots` points it at docs/screenshots), else a temporary folder, so that a test run
+    does not rewrite the committed pictures."""
+    chosen = os.environ.get("KIOSK_SCREENSHOTS")
+    path = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
 

@@ -20,7 +20,6 @@ from .conftest import PASSWORD, Console, seed_fleet, seed_users, start_console
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 if not CHROMIUM.exists():
     pytest.skip(
         "Debian's chromium is not installed (apt install chromium)", allow_module_level=True
@@ -60,26 +59,34 @@ def page() -> Iterator[Any]:
         browser.close()
 
 
-def shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"console_{name}.png"), full_page=True)
+@pytest.fixture
+def shot(page: Any, screenshot_dir: Path) -> Callable[[str], None]:
+    """`shot(name)` saves the whole page to console_NAME.png in `screenshot_dir`."""
+
+    def save(name: str) -> None:
+        page.screenshot(path=str(screenshot_dir / f"console_{name}.png"), full_page=True)
+
+    return save
 
 
 def test_operator_watches_acts_and_exports(
-    fleet: tuple[Any, Console, list[tuple[str, str]]], page: Any, wait: Callable[..., Any]
+    fleet: tuple[Any, Console, list[tuple[str, str]]],
+    page: Any,
+    wait: Callable[..., Any],
+    shot: Callable[[str], None],
 ) -> None:
     h, console, calls = fleet
     expect = sync_api.expect
     page.goto(f"{console.url}/")
     expect(page).to_have_url(f"{console.url}/login?next=/")
-    shot(page, "login")
+    shot("login")
     page.fill("input[name=username]", "olga")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("#kiosk-k1 .state")).to_contain_text("online")
     expect(page.locator("#kiosk-k2 .state")).to_contain_text("online")
     expect(page.locator("#live-state.up")).to_have_count(1)
-    shot(page, "overview")
+    shot("overview")
 
     # k2 goes offline: its alert appears on the open alerts page without a reload
     page.click("nav >> text=Alerts")
@@ -92,7 +99,7 @@ def test_operator_watches_acts_and_exports(
     row.locator("button[data-to=ack]").click()
     expect(row.locator(".status")).to_contain_text("acknowledged")
     expect(row.locator(".status")).to_contain_text("ack by olga")
-    shot(page, "alerts")
+    shot("alerts")
 
     # lock k1 with confirmation; the kiosk's acknowledgement shows up on the page
     page.goto(f"{console.url}/kiosks/k1")
@@ -105,15 +112,15 @@ def test_operator_watches_acts_and_exports(
     expect(page.locator("#commands tbody tr").first).to_contain_text("ok")
     assert calls == [("lock", "spill at the kiosk")]
     expect(page.locator("#kiosk-locked")).to_be_visible()
-    shot(page, "kiosk")
+    shot("kiosk")
 
     page.goto(f"{console.url}/stock?low=true")
     expect(page.locator("#stock tr.low").first).to_be_visible()
-    shot(page, "stock")
+    shot("stock")
 
     page.goto(f"{console.url}/sales?days=7")
     expect(page.locator("#chart-day .main-svg").first).to_be_attached()
-    shot(page, "sales")
+    shot("sales")
     with page.expect_download() as download:
         page.click("#csv")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
@@ -124,11 +131,11 @@ def test_operator_watches_acts_and_exports(
     page.goto(f"{console.url}/audit")
     expect(page.locator("#audit")).to_contain_text("alert_ack")
     expect(page.locator("#audit")).to_contain_text("k1 lock")
-    shot(page, "audit")
+    shot("audit")
 
 
 def test_staff_sees_only_their_store(
-    fleet: tuple[Any, Console, list[tuple[str, str]]], page: Any
+    fleet: tuple[Any, Console, list[tuple[str, str]]], page: Any, shot: Callable[[str], None]
 ) -> None:
     _, console, _ = fleet
     expect = sync_api.expect

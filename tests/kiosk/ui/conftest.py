@@ -16,7 +16,6 @@ import tomli_w
 from kiosk.config import load_config
 
 ROOT = Path(__file__).resolve().parents[3]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 STAFF_PIN = "2468"
 MEMBER_ID = "M0001"
 FACE_DIGITS = "1234"
@@ -101,10 +100,10 @@ def ui(ui_env: Any) -> Any:
 
 
 @pytest.fixture
-def shot(ui: Any) -> Any:
-    """`shot(name)` saves the window to docs/screenshots/NAME.png (committed, for the docs)."""
+def shot(ui: Any, screenshot_dir: Path) -> Any:
+    """`shot(name)` saves the window to NAME.png in `screenshot_dir`."""
 
     def save(name: str) -> Path:
-        return ui.driver.shot(SCREENSHOTS / f"{name}.png")
+        return ui.driver.shot(screenshot_dir / f"{name}.png")
 
     return save
