@@ -190,12 +190,14 @@ def build_camera_scanner(
     *,
     on_frame: Callable[[FrameReport], None] | None = None,
     on_event: Callable[[SourceEvent], None] | None = None,
+    on_error: Callable[[Exception], None] | None = None,
     source: FrameSource | None = None,
 ) -> CameraScanner | None:
     """The camera scanner of `config` feeding `intake` (None without a camera); not started.
 
     The decoders look only for allowed symbologies (fewer formats is faster). `source`, when
-    given, replaces the one `config.camera` describes (the app wraps it to show its frames).
+    given, replaces the one `config.camera` describes (the app wraps it to show its frames);
+    `on_error` hears a source failure beyond the source's own recovery.
     """
     from vision.barcodes.debounce import Debouncer
     from vision.barcodes.live import CameraScanner
@@ -209,7 +211,7 @@ def build_camera_scanner(
     pipeline_config = PipelineConfig.model_validate(
         config.pipeline.model_dump() | {"symbologies": readable}
     )
-    grabber = LatestFrameGrabber(source or build_source(config.camera, on_event))
+    grabber = LatestFrameGrabber(source or build_source(config.camera, on_event), on_error=on_error)
     return CameraScanner(
         grabber,
         ScanPipeline(pipeline_config, intake.accept),

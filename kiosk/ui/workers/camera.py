@@ -82,6 +82,19 @@ def source_status(devices: DeviceBoard, name: str, required: bool) -> Callable[[
     return report
 
 
+def source_failure(
+    devices: DeviceBoard, name: str, required: bool, source_name: str
+) -> Callable[[Exception], None]:
+    """A source that raised beyond its own recovery, as a faulty device on the board (else the
+    board would keep its last state, OK, while nothing reads the camera)."""
+
+    def report(e: Exception) -> None:
+        detail = f"{source_name} stopped: {type(e).__name__}: {e}"
+        devices.report(DeviceStatus(name, DeviceState.FAULT, required=required, detail=detail))
+
+    return report
+
+
 class CameraWorker:
     """Runs the live barcode pipeline on the configured camera."""
 
@@ -103,7 +116,11 @@ class CameraWorker:
         self.source = source or build_source(config.camera, on_event)
         self.intake = ScanIntake(config, runtime.post)
         scanner = build_camera_scanner(
-            config, self.intake, on_frame=self._on_frame, source=PreviewSource(self.source, feed)
+            config,
+            self.intake,
+            on_frame=self._on_frame,
+            on_error=source_failure(devices, names.CAMERA, required, self.source.name),
+            source=PreviewSource(self.source, feed),
         )
         assert scanner is not None
         self.scanner: CameraScanner = scanner

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from kiosk.adapters.device_config import FaceCameraConfig
 from kiosk.ui import device_board as names
-from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
+from kiosk.ui.device_board import DeviceBoard
 from kiosk.ui.feeds import PreviewFeed
-from kiosk.ui.workers.camera import PreviewSource, source_status
+from kiosk.ui.workers.camera import PreviewSource, source_failure, source_status
 from vision.sources import LatestFrameGrabber, SyntheticConfig, build_source
 from vision.sources.base import FrameSource
 from vision.sources.presented import PresentedFace
@@ -73,15 +73,15 @@ class FaceCameraWorker:
         self.devices = devices
         # The feed is the consumer (face pay reads its newest frame): nobody takes frames from
         # the grabber, so its stats count every frame as dropped.
-        self._grabber = LatestFrameGrabber(PreviewSource(source, feed), on_error=self._failed)
+        failed = (
+            None
+            if devices is None
+            else source_failure(devices, names.FACE_CAMERA, False, source.name)
+        )
+        self._grabber = LatestFrameGrabber(PreviewSource(source, feed), on_error=failed)
 
     def start(self) -> None:
         self._grabber.start()
 
     def stop(self) -> None:
         self._grabber.stop()
-
-    def _failed(self, e: Exception) -> None:
-        if self.devices is not None:  # else the board says OK while face pay starves
-            detail = f"{self.source.name} stopped: {type(e).__name__}: {e}"
-            self.devices.report(DeviceStatus(names.FACE_CAMERA, DeviceState.FAULT, detail=detail))
