@@ -10,13 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +31,14 @@ import requests  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import console_raw  # noqa: E402
 from fleet.broker.local import LocalMosquitto  # noqa: E402
 from fleet.config import FleetConfig, LoadedFleetConfig  # noqa: E402
-from fleet.console.accounts import add_user
+from fleet.console.accounts import add_user  # noqa: E402
+from fleet.console.api import period  # noqa: E402
 from fleet.console.component import ConsoleServer  # noqa: E402
 from fleet.console.config import ConsoleConfig  # noqa: E402
 from fleet.console.models import Role  # noqa: E402
@@ -185,18 +193,43 @@ def seed(db: Database, rng: random.Random, kiosks: int, sales: int) -> None:
             s.execute(insert(SALE_LINES), line_rows)
 
 
-def time_pages(url: str, rounds: int) -> dict[str, Any]:
+PAGES = {  # name: (page, the JSON API answer with the same data)
+    "overview": ("/", "/api/kiosks"),
+    "kiosk_detail": ("/kiosks/k0000", "/api/kiosks/k0000"),
+    "sales_7d": ("/sales?days=7", "/api/sales?days=7"),
+    "sales_30d": ("/sales?days=30", "/api/sales?days=30"),
+}
+
+
+def raw_call(name: str, tz: str) -> Callable[[sqlite3.Connection], Any]:
+    """The page's raw-SQL twin, for the same parameters the page is asked with."""
+    if name == "overview":
+        return console_raw.overview
+    if name == "kiosk_detail":
+        return lambda c: console_raw.kiosk_detail(c, "k0000")
+    days = int(name.removeprefix("sales_").removesuffix("d"))
+    return lambda c: console_raw.sales(c, *period(days, None), tz)
+
+
+def raw_check(name: str, tz: str, conn: sqlite3.Connection, api: dict[str, Any]) -> None:
+    """Raises console_raw.Disagree unless the raw SQL shows what the page's API answer shows."""
+    if name == "overview":
+        console_raw.check_overview(api, console_raw.overview(conn))
+    elif name == "kiosk_detail":
+        console_raw.check_kiosk(api, console_raw.kiosk_detail(conn, "k0000"))
+    else:
+        # The API's own period: a sale crossing its edge in between would be a false alarm.
+        since, until = datetime.fromisoformat(api["since"]), datetime.fromisoformat(api["until"])
+        console_raw.check_sales(api, console_raw.sales(conn, since, until, tz))
+
+
+def time_pages(url: str, db_path: Path, tz: str, rounds: int) -> dict[str, Any]:
     session = requests.Session()
     r = session.post(f"{url}/api/session", json={"username": "olga", "password": PASSWORD})
     r.raise_for_status()
-    pages = {
-        "overview": "/",
-        "kiosk_detail": "/kiosks/k0000",
-        "sales_7d": "/sales?days=7",
-        "sales_30d": "/sales?days=30",
-    }
+    conn = console_raw.connect(str(db_path))
     out: dict[str, Any] = {}
-    for name, path in pages.items():
+    for name, (path, api_path) in PAGES.items():
         server, total = [], []
         first = session.get(url + path)  # the first view: nothing kept yet
         first.raise_for_status()
@@ -206,15 +239,34 @@ def time_pages(url: str, rounds: int) -> dict[str, Any]:
             total.append((time.perf_counter() - started) * 1000)
             r.raise_for_status()
             server.append(float(r.headers["Server-Timing"].split("dur=")[1]))
+        api = session.get(url + api_path)
+        api.raise_for_status()
+        raw_check(name, tz, conn, api.json())
+        raw = time_calls(partial(raw_call(name, tz), conn), rounds)
         out[name] = {
             "server_median_ms": round(statistics.median(server), 1),
             "server_p95_ms": round(percentile(server, 95), 1),
             "server_first_ms": float(first.headers["Server-Timing"].split("dur=")[1]),
             "roundtrip_median_ms": round(statistics.median(total), 1),
             "bytes": len(r.content),
+            "raw_sql_median_ms": round(statistics.median(raw), 2),
+            "raw_sql_p95_ms": round(percentile(raw, 95), 2),
+            "ratio_server_to_raw": round(statistics.median(server) / statistics.median(raw), 2),
             "samples": server,
         }
+    conn.close()
     return out
+
+
+def time_calls(call: Callable[[], Any], rounds: int) -> list[float]:
+    """Milliseconds per call over `rounds` calls, after one warm-up call."""
+    call()
+    took = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        took.append((time.perf_counter() - started) * 1000)
+    return took
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -335,7 +387,9 @@ def main() -> int:
         stop = threading.Event()
         threading.Thread(target=server.run, args=(stop,), daemon=True).start()
         assert server.wait_started(15)
-        pages = time_pages(server.url, args.rounds)
+        pages = time_pages(
+            server.url, work / "fleet.db", loaded.config.report.timezone, args.rounds
+        )
         delays = live_delay(work, db, server.url, args.trials)
         stop.set()
     result = {
