@@ -33,7 +33,10 @@ class LastSales:
         with self._lock:
             if self._watermark is None:
                 return self._full(s)
-            query = self._query().where(SaleRow.created_at > self._watermark - OVERLAP)
+            # Ungrouped (_merge keeps the max): a GROUP BY kiosk_id made SQLite scan all sales.
+            query = select(SaleRow.kiosk_id, SaleRow.created_at).where(
+                SaleRow.created_at > self._watermark - OVERLAP
+            )
             fresh = dict(self._last)
             self._merge(fresh, s.execute(query).tuples())
             return fresh
