@@ -71,6 +71,9 @@ SELECT id, rule, kiosk_id, store, subject, severity, status, count, detail, open
        acknowledged_at, acknowledged_by, resolved_at, resolved_by
 FROM alerts WHERE kiosk_id = ? ORDER BY last_at DESC LIMIT ?
 """
+KIOSK_OPEN_ALERTS = """
+SELECT count(*) FROM alerts WHERE kiosk_id = ? AND status IN ('open', 'acknowledged')
+"""
 KIOSK_COMMANDS = """
 SELECT command_id, kiosk_id, action, args, issued_by, issued_at, status, result_detail, result_at
 FROM commands WHERE kiosk_id = ? ORDER BY issued_at DESC LIMIT ?
@@ -143,8 +146,8 @@ def kiosk_detail(conn: sqlite3.Connection, kiosk_id: str, hours: float = 24) -> 
             "alerts": conn.execute(KIOSK_ALERTS, (kiosk_id, LIST_ROWS)).fetchall(),
             "commands": conn.execute(KIOSK_COMMANDS, (kiosk_id, LIST_ROWS)).fetchall(),
         }
-    # The page counts the unresolved alerts among those it lists; its last sale is the newest.
-    out["open_alerts"] = sum(a[6] != "resolved" for a in out["alerts"])
+        out["open_alerts"] = conn.execute(KIOSK_OPEN_ALERTS, (kiosk_id,)).fetchone()[0]
+    # its last sale is the newest listed
     out["last_sale_at"] = out["sales"][0][3] if out["sales"] else None
     return out
 

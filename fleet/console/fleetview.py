@@ -224,12 +224,16 @@ def detail(s: Session, user: User, kiosk_id: str, hours: float = 24) -> KioskDet
         .limit(20)
     )
     sale_list = [SaleSummary.model_validate(x, from_attributes=True) for x in sales]
-    open_count = sum(a.status != AlertStatus.RESOLVED.value for a in kiosk_alerts)
+    open_count = s.scalar(  # all of them, as the overview counts, not only the listed ones
+        select(func.count())
+        .select_from(AlertRow)
+        .where(AlertRow.kiosk_id == kiosk_id, AlertRow.status.in_(UNRESOLVED))
+    )
     last_sale = s.scalar(
         select(func.max(SaleRowModel.created_at)).where(SaleRowModel.kiosk_id == kiosk_id)
     )
     return KioskDetail(
-        kiosk=_summary(k, open_count, last_sale),
+        kiosk=_summary(k, open_count or 0, last_sale),
         app_version=k.app_version,
         status_reason=k.status_reason,
         devices={str(a): str(b) for a, b in (k.last_health or {}).get("devices", {}).items()},

@@ -180,3 +180,31 @@ def test_top_products_kept_per_day_match_a_fresh_sum_and_see_late_sales(tmp_path
     sale(db, "k1", "s1", T0 - timedelta(days=3), 5000, gtins[2])  # delivered late
     assert report(OPERATOR, cache) == report(OPERATOR, None)
     assert report(OPERATOR, cache)[0] == (gtins[2], 42, report(OPERATOR, None)[0][2])
+
+
+def test_kiosk_detail_counts_every_open_alert_as_the_overview_does(tmp_path: Path) -> None:
+    db = store(tmp_path)
+    with db.write() as s:
+        s.add(KioskRow(kiosk_id="k1", store="s1", first_seen=T0, last_seen=T0, online=True))
+        for i in range(30):  # more than the page lists (20); the newest five are resolved
+            s.add(
+                AlertRow(
+                    rule="device_fault",
+                    kiosk_id="k1",
+                    store="s1",
+                    subject=f"plate-{i}",
+                    severity="warning",
+                    status="resolved" if i >= 25 else ("acknowledged" if i % 2 else "open"),
+                    count=1,
+                    detail={},
+                    opened_at=T0 + timedelta(minutes=i),
+                    last_at=T0 + timedelta(minutes=i),
+                )
+            )
+    with db.read() as s:
+        d = fleetview.detail(s, OPERATOR, "k1")
+        o = fleetview.overview(s, OPERATOR)
+    assert d is not None
+    assert len(d.alerts) == 20
+    assert d.kiosk.open_alerts == 25
+    assert [k.open_alerts for k in o.kiosks] == [25]
