@@ -88,7 +88,7 @@ class ScanPipeline:
                 break  # everything in view is read; look harder only every few frames
             ran.append(p.name)
             if p.prep not in prepared:
-                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels)
+                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels, prepared)
             img, back = prepared[p.prep]
             try:
                 reads = self._decoder(p).decode(img)
