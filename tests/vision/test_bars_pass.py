@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from benchmarks.tools.pass_selection import measure
 from vision.barcodes.base import IDENTITY, Accept
 from vision.barcodes.config import PipelineConfig
 from vision.barcodes.deblur import restore_bars
@@ -47,10 +48,16 @@ def test_a_blurred_thin_code_only_the_deblurring_pass_reads(
     assert not ScanPipeline(everything_else, accept).scan(page).detections
     plain_bars = PipelineConfig(passes=("zxing", "zxing_bars"))
     assert not ScanPipeline(plain_bars, accept).scan(page).detections  # levelling alone: no
-    config = PipelineConfig(passes=("zxing", "zxing_bars_avg_deblur1"))
-    (detection,) = ScanPipeline(config, accept).scan(page).detections
+    # every row of a restored crop agrees, right or wrong: one deblurred read counts half
+    alone = ScanPipeline(PipelineConfig(passes=("zxing", "zxing_bars_avg_deblur1")), accept)
+    result = alone.scan(page)
+    assert not result.detections
+    assert [d.barcode.text for d in result.undecided] == [text]
+    assert result.undecided[0].evidence == pytest.approx(0.5)
+    two = ("zxing", "zxing_bars_avg_deblur1", "zxing_bars_avg_deblur1.15")
+    (detection,) = ScanPipeline(PipelineConfig(passes=two), accept).scan(page).detections
     assert detection.barcode.text == text
-    assert "zxing_bars_avg_deblur1" in detection.passes
+    assert set(detection.passes) == set(two[1:])
     box = detection.barcode.box
     found = (sum(p[0] for p in box) / len(box), sum(p[1] for p in box) / len(box))
     assert found == pytest.approx(CENTRE, abs=20)  # mapped back to the page, not the crop
@@ -113,3 +120,12 @@ def test_restoring_divides_the_noise_and_brings_back_thin_bars() -> None:
 
     assert contrast(restored) > 2 * contrast(averaged)
     assert contrast(restored) > 100  # most of the printed 180 comes back
+
+
+def test_pass_selection_credits_a_deblurred_read_as_half_a_photo(accept: Accept) -> None:
+    page = _blurred("5901234123457", "ean13", 1.8, 1.3)
+    table = measure(
+        [page], ["5901234123457"], accept, str.__eq__, ("zxing", "zxing_bars_avg_deblur1")
+    )
+    assert table["zxing"][0].credit == 0.0
+    assert table["zxing_bars_avg_deblur1"][0].credit == pytest.approx(0.5)

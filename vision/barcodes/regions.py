@@ -35,8 +35,13 @@ def rectified_region(gray: GrayImage) -> tuple[GrayImage, Affine]:
     m[1, 2] += h * scale / 2 - cy
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
     crop = cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderValue=255)
+    return np.ascontiguousarray(crop, np.uint8), _inverse(np.asarray(m, np.float64))
+
+
+def _inverse(m: NDArray[np.float64]) -> Affine:
+    """The map from the crop's pixels back to the image's."""
     back = cv2.invertAffineTransform(m)
-    affine: Affine = (
+    return (
         float(back[0, 0]),
         float(back[0, 1]),
         float(back[0, 2]),
@@ -44,7 +49,6 @@ def rectified_region(gray: GrayImage) -> tuple[GrayImage, Affine]:
         float(back[1, 1]),
         float(back[1, 2]),
     )
-    return np.ascontiguousarray(crop, np.uint8), affine
 
 
 _STEP = 4  # the gradients' tensor is pooled over 4x4 pixels, then averaged over _WINDOW cells
@@ -69,9 +73,7 @@ def bars_region(gray: GrayImage) -> tuple[GrayImage, Affine]:
     tilt = _tilt(crop)
     if 0.3 < abs(tilt) < _CLEAR:
         crop, m = _level(gray, theta + tilt, points)
-    back = cv2.invertAffineTransform(m)
-    affine: Affine = tuple(float(v) for v in back.ravel())  # type: ignore[assignment]
-    return np.ascontiguousarray(crop, np.uint8), affine
+    return np.ascontiguousarray(crop, np.uint8), _inverse(m)
 
 
 def _tensor(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], ...]:
