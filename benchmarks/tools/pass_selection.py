@@ -60,7 +60,7 @@ def measure(
             accepted = [r for r in reads if accept(r.text, r.symbology) is not None]
             credit = max(
                 (
-                    min(1.0, r.support / config.strong_support)
+                    min(p.vouch, r.support / config.strong_support)
                     for r in accepted
                     if want is not None and matches(want, r.text)
                 ),

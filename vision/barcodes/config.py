@@ -15,17 +15,17 @@ from vision.barcodes.passes import PASSES
 # benchmarks/barcodes.py (see docs/scanning.md).
 DEFAULT_PASSES = (
     "zxing",
+    "zxing_bars",
     "zxing_half",
-    "zxing_region",
-    "zxing_clahe_hist",
-    "zxing_rot45",
-    "zxing_up1.5_clahe_sharp",
+    "zxing_bars_avg_deblur1.15",
+    "zxing_bars_avg_deblur1",
+    "zxing_clahe",
     "pyzbar_half",
     "zxing_up1.5_clahe_sharp4",
     "zxing_up2",
-    "pyzbar_rot45",
-    "zxing_up2_clahe_sharp",
-    "pyzbar_region_clahe",
+    "zxing_bars_avg_deblur1.3",
+    "zxing_bars_avg_deblur0.8",
+    "zxing_up1.5_clahe_sharp",
 )
 # A live camera sees each code in many frames: the fast pass on every frame, and one fallback
 # per frame in turn (see `fallbacks_per_image`), with evidence adding up over frames.

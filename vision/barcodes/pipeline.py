@@ -88,7 +88,7 @@ class ScanPipeline:
                 break  # everything in view is read; look harder only every few frames
             ran.append(p.name)
             if p.prep not in prepared:
-                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels)
+                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels, prepared)
             img, back = prepared[p.prep]
             try:
                 reads = self._decoder(p).decode(img)
@@ -101,6 +101,8 @@ class ScanPipeline:
                 if key is None:
                     rejected += 1
                     continue
+                if p.vouch < 1.0:
+                    read = replace(read, support=min(read.support, p.vouch * cfg.strong_support))
                 evidence.add(p.name, key, read if back == IDENTITY else read.mapped(back))
             if cfg.verify:
                 for key, read in evidence.to_verify():
