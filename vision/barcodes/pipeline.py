@@ -146,10 +146,12 @@ class ScanPipeline:
         """Read the code's spot with the other decoder; a different number there blocks it.
 
         First a band of scan lines across the middle of the code (on a busy frame a few times
-        cheaper than its surroundings), then, only if the band reads nothing, the surroundings.
-        Returns 1 if the decoder failed."""
+        cheaper than its surroundings): if the other decoder reads the same number there, that
+        is the check. Otherwise (nothing, or another number from the band's fewer lines) the
+        surroundings are read and their reads are the check. Returns 1 if the decoder failed."""
         other = "pyzbar" if read.decoder == "zxing_cpp" else "zxing_cpp"
         decoder = self._decoder(Pass(f"verify_{other}", other))
+        wanted = self.accept(read.text, read.symbology)
         for cut in (_band, _region):
             crop, back = cut(gray, read)
             try:
@@ -157,12 +159,13 @@ class ScanPipeline:
             except Exception as e:
                 self._log_failure(f"verify_{other}", e)
                 return 1
-            keys = [(self.accept(r.text, r.symbology), r) for r in reads]
-            for key, r in keys:
+            keyed = [(self.accept(r.text, r.symbology), r) for r in reads]
+            if cut is _band and all(key != wanted for key, _ in keyed):
+                continue
+            for key, r in keyed:
                 if key is not None:
                     evidence.add(f"verify_{other}", key, r.mapped(back))
-            if any(key is not None for key, _ in keys):
-                break
+            break
         return 0
 
     def _plan(self) -> list[Pass]:
