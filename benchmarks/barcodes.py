@@ -273,7 +273,11 @@ def chart(report: dict[str, Any], path: Path) -> None:
     for way in ("A_to_B", "B_to_A", "mixed_A_to_B", "mixed_B_to_A"):
         if report.get("holdout"):
             bars[f"held out\n{way.replace('_to_', '>')}"] = report["holdout"][way]["rate"]
-    ax3.bar(range(len(bars)), list(bars.values()), color="tab:green")
+    colours = {"pyzbar": "tab:blue", "zxing_cpp": "tab:orange", "pipeline": "tab:green"}
+    shades = [
+        next((c for n, c in colours.items() if label.endswith(n)), "tab:olive") for label in bars
+    ]
+    ax3.bar(range(len(bars)), list(bars.values()), color=shades)
     ax3.axhline(0.95, color="grey", linestyle="--", linewidth=1)
     ax3.set_xticks(range(len(bars)), list(bars), rotation=45, ha="right", fontsize=8)
     ax3.set_ylim(0, 1.05)
