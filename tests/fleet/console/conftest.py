@@ -24,7 +24,7 @@ from fleet.console.models import Role
 from fleet.manager.service import ManagerContext
 from fleet.messages.base import utcnow
 from fleet.store.database import open_store
-from fleet.store.models import AlertRow, KioskRow, SaleLineRow, SaleRow, StockRow
+from fleet.store.models import AlertRow, HealthRow, KioskRow, SaleLineRow, SaleRow, StockRow
 from fleet.topics import Topics
 from kiosk.storage.engine import Database
 
@@ -157,3 +157,21 @@ def console(tmp_path: Path) -> Iterator[Callable[..., Console]]:
     stop.set()
     for db in made:
         db.close()
+
+
+def health_row(kiosk_id: str, beat: int, at: Any, received_at: Any) -> HealthRow:
+    """One health report of a quiet kiosk; `beat % 100` as its CPU, for charts to show."""
+    return HealthRow(
+        kiosk_id=kiosk_id,
+        boot_id="b",
+        beat=beat,
+        at=at,
+        received_at=received_at,
+        cpu_percent=beat % 100,
+        memory_percent=1.0,
+        disk_percent=1.0,
+        temperature_c=40.0,
+        devices={},
+        backlog=0,
+        last_seq=beat,
+    )

@@ -19,12 +19,13 @@ from fleet.store.models import (
     AlertRow,
     CommandRow,
     EventRow,
-    HealthRow,
     KioskRow,
     SaleLineRow,
     SaleRow,
 )
 from kiosk.storage.engine import Database
+
+from .conftest import health_row
 
 OPERATOR = User("olga", Role.OPERATOR, None)
 HEALTHS: list[dict[str, Any] | None] = [
@@ -97,22 +98,7 @@ def seed(db: Database, now: datetime) -> None:
                 )
             )
         for beat in range(1, 1500):  # a minute apart: some older than the day shown
-            s.add(
-                HealthRow(
-                    kiosk_id="k00",
-                    boot_id="b",
-                    beat=beat,
-                    at=now - timedelta(seconds=60 * beat - 30),
-                    received_at=now,
-                    cpu_percent=beat % 97,
-                    memory_percent=1.0,
-                    disk_percent=1.0,
-                    temperature_c=40.0,
-                    devices={},
-                    backlog=0,
-                    last_seq=beat,
-                )
-            )
+            s.add(health_row("k00", beat, now - timedelta(seconds=60 * beat - 30), now))
         for n in range(900):  # 45 days of sales, none for k15
             sale_id = f"sale-{n}"
             total = 100 + (n * 37) % 900

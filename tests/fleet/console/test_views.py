@@ -14,8 +14,10 @@ from fleet.console.live import ChangeFeed
 from fleet.console.models import Role
 from fleet.console.topproducts import TopProducts
 from fleet.store.database import open_store
-from fleet.store.models import AlertRow, HealthRow, KioskRow, SaleLineRow, SaleRow
+from fleet.store.models import AlertRow, KioskRow, SaleLineRow, SaleRow
 from kiosk.storage.engine import Database
+
+from .conftest import health_row
 
 OPERATOR = User("olga", Role.OPERATOR, None)
 T0 = datetime(2026, 11, 21, 15, 30, tzinfo=UTC)
@@ -89,22 +91,7 @@ def test_kiosk_detail_thins_a_day_of_health(tmp_path: Path) -> None:
     with db.write() as s:
         s.add(KioskRow(kiosk_id="k1", store="s1", first_seen=now, last_seen=now, online=True))
         for beat in range(1, 3001):
-            s.add(
-                HealthRow(
-                    kiosk_id="k1",
-                    boot_id="b",
-                    beat=beat,
-                    at=now - timedelta(seconds=20 * beat),
-                    received_at=now,
-                    cpu_percent=beat % 100,
-                    memory_percent=1.0,
-                    disk_percent=1.0,
-                    temperature_c=40.0,
-                    devices={},
-                    backlog=0,
-                    last_seq=beat,
-                )
-            )
+            s.add(health_row("k1", beat, now - timedelta(seconds=20 * beat), now))
     with db.read() as s:
         d = fleetview.detail(s, OPERATOR, "k1", hours=24)
         assert fleetview.detail(s, User("bob", Role.STAFF, "s2"), "k1") is None

@@ -135,6 +135,12 @@ def _grace_hopper() -> str:
     return str(Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg")
 
 
+def _enrol_m0001(env: str, name: str, phone: str) -> Result:
+    """`members enroll` of M0001 from Grace Hopper's portrait, with consent."""
+    args = ["members", "enroll", "--member-id", "M0001", "--name", name, "--phone", phone]
+    return _invoke([*args, "--image", _grace_hopper(), "--consent"], env)
+
+
 def test_enrol_an_existing_member_under_another_name_is_refused(env: str) -> None:
     """A typo'd member id must not give this face the wallet of someone else."""
     from kiosk.storage import members
@@ -142,11 +148,7 @@ def test_enrol_an_existing_member_under_another_name_is_refused(env: str) -> Non
     _invoke(
         ["members", "add", "--member-id", "M0001", "--name", "Li Lei", "--phone", "1380000"], env
     )
-    refused = _invoke(
-        ["members", "enroll", "--member-id", "M0001", "--name", "Han Mei", "--phone",
-         "13900005678", "--image", _grace_hopper(), "--consent"],
-        env,
-    )  # fmt: skip
+    refused = _enrol_m0001(env, "Han Mei", "13900005678")
     assert refused.exit_code == 2, refused.output
     assert "member M0001 is 'Li Lei', not 'Han Mei'" in refused.output
     assert refused.exception is None or isinstance(refused.exception, SystemExit)
@@ -163,11 +165,7 @@ def test_enrol_matches_names_loosely(env: str) -> None:
     _invoke(
         ["members", "add", "--member-id", "M0001", "--name", "Li  Lei", "--phone", "1380000"], env
     )
-    enrolled = _invoke(
-        ["members", "enroll", "--member-id", "M0001", "--name", "li lei", "--phone",
-         "13800001234", "--image", _grace_hopper(), "--consent"],
-        env,
-    )  # fmt: skip
+    enrolled = _enrol_m0001(env, "li lei", "13800001234")
     assert enrolled.exit_code == 0, enrolled.output
 
 
