@@ -1,0 +1,50 @@
+"""The receipt printer and card terminal on the device board: their state at start, then
+whatever the runtime saw at the last print or charge."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.checkout.events import PaymentMethod
+from kiosk.device_state import CARD_TERMINAL, PRINTER, DeviceState
+from kiosk.payments.simulated import SimulatedCardTerminal
+from kiosk.receipts.config import FilePrinter
+from kiosk.receipts.printer_check import is_device_node, printer_at_start
+from kiosk.runtime import Runtime
+from kiosk.ui.device_board import DeviceBoard, DeviceStatus
+
+
+def connect_till_devices(runtime: Runtime, board: DeviceBoard, *, stand_ins: bool = False) -> None:
+    """Report the printer and card terminal now and after every print or charge.
+
+    `stand_ins` marks both as stand-ins (the stand-in peripherals). Neither is required,
+    except a card terminal that is the only way to pay: then a FAULT closes the kiosk.
+    """
+    start: dict[str, DeviceStatus] = {}
+    if runtime.receipts is not None:
+        issuer = runtime.receipts
+        state, detail = printer_at_start(issuer.config.printer, issuer.data_dir)
+        printer = issuer.config.printer
+        paper = isinstance(printer, FilePrinter) and not is_device_node(
+            issuer.data_dir / printer.path
+        )  # a plain file stands in for paper
+        start[PRINTER] = DeviceStatus(PRINTER, state, detail=detail, stand_in=stand_ins or paper)
+    card = runtime.providers.get(PaymentMethod.CARD)
+    if card is not None:
+        simulated = isinstance(card, SimulatedCardTerminal)
+        start[CARD_TERMINAL] = DeviceStatus(
+            CARD_TERMINAL,
+            DeviceState.OK,
+            required=set(runtime.providers) == {PaymentMethod.CARD},
+            detail="simulated terminal" if simulated else "",
+            stand_in=stand_ins or simulated,
+        )
+    for status in start.values():
+        board.report(status)
+
+    def seen(name: str, state: DeviceState, detail: str) -> None:
+        base = start.get(name)
+        if base is not None:
+            board.report(replace(base, state=state, detail=detail or base.detail))
+
+    runtime.watch_devices(seen)
