@@ -9,12 +9,14 @@ from kiosk.device_state import DeviceState
 from kiosk.receipts.config import FilePrinter, NoPrinter, PrinterConfig, SerialPrinter
 
 
-def printer_at_start(printer: PrinterConfig, data_dir: Path) -> tuple[DeviceState, str]:
-    """(state, detail) before the first print. USB and network printers are only known
-    once a receipt is sent: connecting here could block the start for seconds."""
+def printer_at_start(printer: PrinterConfig, data_dir: Path) -> tuple[DeviceState, str] | None:
+    """(state, detail) before the first print; None when the store runs without a printer.
+    USB and network printers are only known once a receipt is sent: connecting here could
+    block the start for seconds."""
     if isinstance(printer, NoPrinter):
-        # The receipt screen still offers "print"; staff should see why nothing comes out.
-        return DeviceState.MISSING, "no printer configured ([receipts.printer] type = none)"
+        # A store's choice, not a fault: reported MISSING it would hold a fleet device_fault
+        # alert open for good. Shoppers who choose "print" get the QR e-receipt instead.
+        return None
     if isinstance(printer, FilePrinter):
         path = data_dir / printer.path
         if str(path).startswith("/dev/") and not path.exists():

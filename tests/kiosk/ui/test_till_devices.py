@@ -124,13 +124,12 @@ def test_serial_printer_missing_fault_then_ok(
     assert board_states(board)[PRINTER] == FleetState.OK
 
 
-def test_no_printer_is_missing_with_reason(kiosk: Kiosk, clock: VirtualClock) -> None:
+def test_no_printer_configured_is_not_a_device(kiosk: Kiosk, clock: VirtualClock) -> None:
     board = _printer(kiosk, NoPrinter())
-    printer = _status(board, PRINTER)
-    assert printer.state == DeviceState.MISSING
-    assert "no printer configured" in printer.detail
-    _print_receipt(kiosk, clock)  # the shopper gets the QR link; the state stays MISSING
-    assert _status(board, PRINTER).state == DeviceState.MISSING
+    _print_receipt(kiosk, clock)  # the shopper gets the QR link instead
+    assert not kiosk.runtime.stats.receipts[-1].printed
+    assert PRINTER not in board_states(board)  # no fleet device_fault for a store's choice
+    assert CARD_TERMINAL in board_states(board)
 
 
 def _card(kiosk: Kiosk) -> SimulatedCardTerminal:
@@ -163,6 +162,15 @@ def test_card_terminal_fault_then_ok_on_next_charge(kiosk: Kiosk) -> None:
     kiosk.runtime.dispatch(ev.PayRequested(at=4, method=ev.PaymentMethod.CARD))
     assert kiosk.runtime.state.phase == Phase.PAID
     assert _status(board, CARD_TERMINAL).state == DeviceState.OK
+
+
+def test_terminal_is_required_only_when_card_is_the_only_way_to_pay(kiosk: Kiosk) -> None:
+    kiosk.runtime.providers = {ev.PaymentMethod.CARD: _card(kiosk)}  # payments.methods = ["card"]
+    board = DeviceBoard()
+    connect_till_devices(kiosk.runtime, board)
+    _card(kiosk).inject(Fault.UNAVAILABLE)
+    _start_paying(kiosk)
+    assert [s.name for s in board.required_down()] == [CARD_TERMINAL]  # out of service once idle
 
 
 def test_unreachable_terminal_is_asked_again_without_a_shopper(kiosk: Kiosk) -> None:
