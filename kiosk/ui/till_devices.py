@@ -14,6 +14,8 @@ from kiosk.receipts.printer_check import is_device_node, printer_at_start
 from kiosk.runtime import Runtime
 from kiosk.ui.device_board import DeviceBoard, DeviceStatus
 
+_DETAIL_CHARS = 160
+
 
 def connect_till_devices(runtime: Runtime, board: DeviceBoard, *, stand_ins: bool = False) -> None:
     """Report the printer and card terminal now and after every print or charge.
@@ -33,6 +35,8 @@ def connect_till_devices(runtime: Runtime, board: DeviceBoard, *, stand_ins: boo
     def seen(name: str, state: DeviceState, detail: str) -> None:
         base = start.get(name)
         if base is not None:
+            # python-escpos errors run over several lines: one short line for the staff screen
+            detail = " ".join(detail.split())[:_DETAIL_CHARS]
             board.report(replace(base, state=state, detail=detail or base.detail))
 
     runtime.watch_devices(seen)

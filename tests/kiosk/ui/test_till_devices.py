@@ -107,6 +107,7 @@ def test_serial_printer_missing_fault_then_ok(
     printer = _status(board, PRINTER)
     assert printer.state == DeviceState.FAULT
     assert "serial printer" in printer.detail
+    assert "\n" not in printer.detail  # one line on the staff screen
     assert board_states(board)[PRINTER] == FleetState.FAULT
 
     got = bytearray()
