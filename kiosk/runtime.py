@@ -208,7 +208,7 @@ class Runtime:
                     result = provider.cancel(intent.key)
             except ProviderUnavailable as e:
                 logger.warning("cannot resolve payment %s yet: %s", intent.key, e)
-                self._contact(PaymentMethod(intent.method), str(e))
+                self._contact(PaymentMethod(intent.method), e)
                 continue
             self._contact(PaymentMethod(intent.method))
             if result.outcome == PaymentOutcome.CAPTURED:
@@ -308,20 +308,22 @@ class Runtime:
         except (ProviderUnavailable, LookupError) as err:
             # Nothing was sent: the attempt failed cleanly and the shopper can try again.
             if isinstance(err, ProviderUnavailable):
-                self._contact(e.method, str(err) or "not reachable")
+                self._contact(e.method, err)
             self._post_result(ChargeResult(e.key, PaymentOutcome.FAILED, message=str(err)))
             return
         self._contact(e.method)
 
-    def _contact(self, method: PaymentMethod, problem: str = "") -> None:
+    def _contact(
+        self, method: PaymentMethod, unreachable: ProviderUnavailable | None = None
+    ) -> None:
         """The terminal answered (or could not be reached): tell whoever shows devices."""
         name = _DEVICE_OF.get(method)
         if name is None:
             return
-        if problem:
-            self._devices.report(name, DeviceState.FAULT, problem)
-        else:
+        if unreachable is None:
             self._devices.report(name, DeviceState.OK)
+        else:
+            self._devices.report(name, DeviceState.FAULT, str(unreachable) or "not reachable")
 
     def _probe_terminals(self, now: float) -> None:
         """An unreachable terminal is asked again now and then, so it comes back (and a
@@ -336,7 +338,7 @@ class Runtime:
             try:
                 provider.status("probe")  # any answer, even "no such key", means reachable
             except ProviderUnavailable as e:
-                self._contact(method, str(e) or "not reachable")
+                self._contact(method, e)
                 continue
             self._contact(method)
 
@@ -371,7 +373,7 @@ class Runtime:
             result = self._provider(waiting.method).status(waiting.key)
         except ProviderUnavailable as e:
             logger.info("payment %s: provider unreachable (%s), will ask again", waiting.key, e)
-            self._contact(waiting.method, str(e) or "not reachable")
+            self._contact(waiting.method, e)
             return
         self._contact(waiting.method)
         if result.outcome not in (PaymentOutcome.PENDING, PaymentOutcome.UNKNOWN):
