@@ -24,6 +24,7 @@ from kiosk.checkout.events import PaymentMethod, PaymentOutcome
 from kiosk.checkout.pricing import PricedCart
 from kiosk.checkout.sale import SalePayment
 from kiosk.checkout.session import SHOPPER_EVENTS, Checkout, CheckoutMachine, Phase
+from kiosk.device_state import CARD_TERMINAL, PRINTER, DeviceHook, DeviceReports, DeviceState
 from kiosk.payments.base import ChargeRequest, ChargeResult, PaymentProvider, ProviderUnavailable
 from kiosk.receipts.issuer import IssuedReceipt, ReceiptIssuer
 from kiosk.storage import audit, members, outbox
@@ -39,6 +40,9 @@ _FINAL_NOT_TAKEN = {
     PaymentOutcome.CANCELLED: intents.Status.CANCELLED,
     PaymentOutcome.FAILED: intents.Status.FAILED,
 }
+# Providers that are a device the app shows (a card terminal); wallets are services, not devices.
+_DEVICE_OF = {PaymentMethod.CARD: CARD_TERMINAL}
+PROBE_INTERVAL_S = 15.0  # how often an unreachable terminal is asked again between charges
 
 
 @dataclass
@@ -103,6 +107,8 @@ class Runtime:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._drain_lock = threading.Lock()
+        self._devices = DeviceReports()
+        self._last_probe = 0.0
         self.closed_reason = ""
 
     # -- public API ---------------------------------------------------------------------
@@ -110,6 +116,11 @@ class Runtime:
     def subscribe(self, listener: Listener) -> None:
         """Called after every step with the new state and the effects carried out."""
         self._listeners.append(listener)
+
+    def watch_devices(self, hook: DeviceHook) -> None:
+        """Called (on the loop) after each print attempt and each contact with the card
+        terminal: OK when it worked, FAULT with the reason when it did not."""
+        self._devices.watch(hook)
 
     def post(self, event: ev.Event) -> None:
         """Thread-safe: queue an event for the loop."""
@@ -197,7 +208,9 @@ class Runtime:
                     result = provider.cancel(intent.key)
             except ProviderUnavailable as e:
                 logger.warning("cannot resolve payment %s yet: %s", intent.key, e)
+                self._contact(PaymentMethod(intent.method), e)
                 continue
+            self._contact(PaymentMethod(intent.method))
             if result.outcome == PaymentOutcome.CAPTURED:
                 payment = SalePayment(
                     method=PaymentMethod(intent.method),
@@ -237,6 +250,7 @@ class Runtime:
             self._note_payment_result(event)
         elif isinstance(event, ev.Tick):
             self._payment_timers(event.at)
+            self._probe_terminals(event.at)
         transition = self.machine.step(self.state, event)
         self.state = transition.state
         self.stats.events += 1
@@ -293,7 +307,40 @@ class Runtime:
             self._provider(e.method).begin(request, self._post_result)
         except (ProviderUnavailable, LookupError) as err:
             # Nothing was sent: the attempt failed cleanly and the shopper can try again.
+            if isinstance(err, ProviderUnavailable):
+                self._contact(e.method, err)
             self._post_result(ChargeResult(e.key, PaymentOutcome.FAILED, message=str(err)))
+            return
+        self._contact(e.method)
+
+    def _contact(
+        self, method: PaymentMethod, unreachable: ProviderUnavailable | None = None
+    ) -> None:
+        """The terminal answered (or could not be reached): tell whoever shows devices."""
+        name = _DEVICE_OF.get(method)
+        if name is None:
+            return
+        if unreachable is None:
+            self._devices.report(name, DeviceState.OK)
+        else:
+            self._devices.report(name, DeviceState.FAULT, str(unreachable) or "not reachable")
+
+    def _probe_terminals(self, now: float) -> None:
+        """An unreachable terminal is asked again now and then, so it comes back (and a
+        kiosk closed for want of its only payment method reopens) without a shopper trying."""
+        if now - self._last_probe < PROBE_INTERVAL_S:
+            return
+        for method, name in _DEVICE_OF.items():
+            provider = self.providers.get(method)
+            if provider is None or not self._devices.faulted(name):
+                continue
+            self._last_probe = now
+            try:
+                provider.status("probe")  # any answer, even "no such key", means reachable
+            except ProviderUnavailable as e:
+                self._contact(method, e)
+                continue
+            self._contact(method)
 
     def _note_payment_result(self, e: ev.PaymentResult) -> None:
         waiting = self._awaiting.get(e.key)
@@ -326,7 +373,9 @@ class Runtime:
             result = self._provider(waiting.method).status(waiting.key)
         except ProviderUnavailable as e:
             logger.info("payment %s: provider unreachable (%s), will ask again", waiting.key, e)
+            self._contact(waiting.method, e)
             return
+        self._contact(waiting.method)
         if result.outcome not in (PaymentOutcome.PENDING, PaymentOutcome.UNKNOWN):
             self._post_result(result)
 
@@ -383,6 +432,9 @@ class Runtime:
         ctx = self.receipts.context(sale, created, self.state.language, balance)
         issued = self.receipts.issue(sale, e.kind, ctx)
         self.stats.receipts.append(issued)
+        if e.kind == ev.ReceiptKind.PRINT and self.receipts.has_printer:
+            state = DeviceState.FAULT if issued.problem else DeviceState.OK
+            self._devices.report(PRINTER, state, issued.problem)
         if issued.problem:
             self._notify("printer_problem")
             self._do_Alert(

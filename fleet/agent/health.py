@@ -16,7 +16,8 @@ from fleet.messages.telemetry import DeviceState
 logger = logging.getLogger(__name__)
 
 DeviceStates = Callable[[], Mapping[str, DeviceState]]
-DEVICES = ("camera", "scale", "shelves", "printer", "payment_terminal")
+# The app's device board names (kiosk/ui/device_board.py), so the fleet sees one vocabulary.
+DEVICES = ("camera", "bagging_scale", "shelves", "printer", "card_terminal")
 
 
 @dataclass(frozen=True)

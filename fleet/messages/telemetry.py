@@ -61,7 +61,9 @@ class Health(Message):
     disk_percent: float | None = Field(default=None, ge=0, le=100)
     temperature_c: float | None = Field(default=None, ge=-50, le=200)
     devices: dict[str, DeviceState] = Field(
-        default_factory=dict, description="camera, scale, shelves, printer, payment_terminal"
+        default_factory=dict,
+        description="by the kiosk's device names: camera, bagging_scale, produce_scale, "
+        "shelves, printer, card_terminal, face_camera",
     )
     outbox_backlog: int = Field(ge=0, description="events not yet acknowledged")
     last_seq: int = Field(ge=0, description="highest outbox sequence number written")

@@ -61,6 +61,7 @@ class Fault(StrEnum):
     TIMEOUT = "timeout"  # nothing charged and no answer
     LOST_RESPONSE = "lost_response"  # charged, but the answer never arrives
     DUPLICATE_CALLBACK = "duplicate_callback"  # the answer arrives twice
+    UNAVAILABLE = "unavailable"  # the terminal cannot be reached: begin raises ProviderUnavailable
 
 
 class ProviderUnavailable(Exception):

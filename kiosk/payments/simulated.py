@@ -10,7 +10,13 @@ from collections import deque
 from collections.abc import Callable
 
 from kiosk.checkout.events import PaymentMethod, PaymentOutcome
-from kiosk.payments.base import ChargeRequest, ChargeResult, Fault, ResultCallback
+from kiosk.payments.base import (
+    ChargeRequest,
+    ChargeResult,
+    Fault,
+    ProviderUnavailable,
+    ResultCallback,
+)
 from kiosk.payments.sim_ledger import Charge, SimLedger
 
 logger = logging.getLogger(__name__)
@@ -104,6 +110,8 @@ class SimulatedCardTerminal(_Simulated):
             self._later(lambda: on_result(self._result(existing, request.key)))
             return
         fault = self._next_fault()
+        if fault == Fault.UNAVAILABLE:
+            raise ProviderUnavailable("card terminal not answering (simulated: cable out)")
         if fault == Fault.TIMEOUT:
             logger.info("simulated terminal: no answer for %s", request.key)
             return

@@ -35,6 +35,10 @@ class ReceiptIssuer:
         self.kiosk_id = kiosk_id
         self.data_dir = data_dir
 
+    @property
+    def has_printer(self) -> bool:
+        return not isinstance(self.config.printer, NoPrinter)
+
     def url_for(self, sale_id: str) -> str:
         return self.config.ereceipt_url.format(sale_id=sale_id, kiosk_id=self.kiosk_id)
 

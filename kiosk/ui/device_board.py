@@ -6,7 +6,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
+
+from kiosk.device_state import CARD_TERMINAL, PRINTER, DeviceState
 
 logger = logging.getLogger(__name__)
 
@@ -15,16 +16,12 @@ CAMERA = "camera"
 BAGGING_SCALE = "bagging_scale"
 PRODUCE_SCALE = "produce_scale"
 SHELVES = "shelves"
-PRINTER = "printer"
-CARD_TERMINAL = "card_terminal"
 FACE_CAMERA = "face_camera"
-
-
-class DeviceState(StrEnum):
-    OK = "ok"
-    STARTING = "starting"
-    MISSING = "missing"  # not found (unplugged, wrong port)
-    FAULT = "fault"  # found but not working
+# PRINTER and CARD_TERMINAL (and DeviceState) live in kiosk.device_state: the runtime reports them.
+__all__ = [
+    "BAGGING_SCALE", "CAMERA", "CARD_TERMINAL", "FACE_CAMERA", "PRINTER", "PRODUCE_SCALE",
+    "SHELVES", "DeviceBoard", "DeviceState", "DeviceStatus",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from kiosk.ui.feeds import PreviewFeed, ReadingBoard
 from kiosk.ui.fleet_link import make_fleet_link
 from kiosk.ui.peripherals import Peripherals
 from kiosk.ui.standins import NoShelves
+from kiosk.ui.till_devices import connect_till_devices
 from kiosk.ui.workers.camera import CameraWorker, source_status, with_catalog
 from kiosk.ui.workers.face_camera import FaceCameraWorker, face_source
 from kiosk.ui.workers.face_engine import CameraFacePay
@@ -61,6 +62,7 @@ def hardware_for(kiosk: Kiosk) -> Peripherals:
     handles = SimulatorHandles()
     workers: list[Worker] = []
     _scanning_camera(kiosk, products, camera, devices, handles, workers)
+    connect_till_devices(kiosk.runtime, devices)
 
     weights = catalog_weights(products)
     if not isinstance(config.bagging_scale, NoScaleConfig):

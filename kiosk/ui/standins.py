@@ -22,6 +22,7 @@ from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.face_pay import FaceFailure, FaceStage, FaceUpdate, LivenessPrompt, UpdateCallback
 from kiosk.ui.feeds import Box, BoxKind, PixelFormat, PreviewFeed, ReadingBoard, ScaleReading
 from kiosk.ui.peripherals import Peripherals
+from kiosk.ui.till_devices import connect_till_devices
 
 logger = logging.getLogger(__name__)
 UNKNOWN_ITEM_G = 100  # what the stand-in scale adds for an item of unknown weight
@@ -282,6 +283,7 @@ def standin_peripherals(runtime: Runtime) -> Peripherals:
             names.CAMERA, DeviceState.OK, detail="stand-in: synthetic frames", stand_in=True
         )
     )
+    connect_till_devices(runtime, devices, stand_ins=True)
     return Peripherals(
         camera=camera,
         face_camera=camera,

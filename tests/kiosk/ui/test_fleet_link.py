@@ -28,6 +28,7 @@ from kiosk.storage.outbox import OutboxStore
 from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.fleet_link import AgentLink, make_fleet_link
 from kiosk.ui.standins import NoFleet
+from kiosk.ui.till_devices import connect_till_devices
 from tests.fleet.conftest import wait_until
 from tests.kiosk.ui.conftest import ROOT, write_config
 from tests.kiosk.ui.fleet_site import FleetSite
@@ -78,12 +79,12 @@ def test_the_link_carries_sales_health_and_commands(
 ) -> None:
     monkeypatch.setenv("FLEET_MQTT_PASSWORD", site.password)
     clock = VirtualClock()
-    k = _kiosk(site.kiosk_config(tmp_path / "config", {}), clock)
+    unplugged = {"receipts.printer": {"type": "serial", "port": str(tmp_path / "ttyNONE")}}
+    k = _kiosk(site.kiosk_config(tmp_path / "config", unplugged), clock)
     board = DeviceBoard()
     board.report(DeviceStatus("camera", DeviceState.OK))
     board.report(DeviceStatus("bagging_scale", DeviceState.FAULT, required=True))
-    board.report(DeviceStatus("printer", DeviceState.MISSING))
-    board.report(DeviceStatus("card_terminal", DeviceState.OK, stand_in=True))
+    connect_till_devices(k.runtime, board)  # the printer and terminal report themselves
     spy = site.listen()
     link = make_fleet_link(k, board)
     assert isinstance(link, AgentLink)
@@ -98,8 +99,8 @@ def test_the_link_carries_sales_health_and_commands(
         assert health.devices == {
             "camera": FleetState.OK,
             "bagging_scale": FleetState.FAULT,
-            "printer": FleetState.OFFLINE,
-            "card_terminal": FleetState.ABSENT,  # a stand-in is no device
+            "printer": FleetState.OFFLINE,  # its serial port is not there
+            "card_terminal": FleetState.ABSENT,  # the simulated terminal is a stand-in
         }
 
         # A sale commits; its event goes out, and stays until the manager acknowledges it.
