@@ -17,12 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import re
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,19 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.tools import catalog_photos, pass_selection  # noqa: E402
-from kiosk.adapters.scanning import ScanIntake, ScanningConfig, build_accept  # noqa: E402
-from kiosk.checkout.catalog import Catalog, Currency, Product  # noqa: E402
-from kiosk.checkout.events import ItemScanned  # noqa: E402
-from kiosk.checkout.gs1 import Symbology, gtin_candidates, to_gtin14  # noqa: E402
-from kiosk.checkout.rules import PricingRules  # noqa: E402
-from kiosk.checkout.session import CheckoutContext, CheckoutMachine  # noqa: E402
-from vision.barcodes.config import PipelineConfig, live_config  # noqa: E402
+from benchmarks.tools.live_camera import measure_live  # noqa: E402
+from kiosk.adapters.scanning import ScanningConfig, build_accept  # noqa: E402
+from kiosk.checkout.gs1 import gtin_candidates  # noqa: E402
+from vision.barcodes.config import PipelineConfig  # noqa: E402
 from vision.barcodes.images import read_image  # noqa: E402
-from vision.barcodes.live import CameraScanner, FrameReport  # noqa: E402
 from vision.barcodes.pipeline import ScanPipeline  # noqa: E402
-from vision.sources.config import SyntheticCode, SyntheticConfig  # noqa: E402
-from vision.sources.grabber import LatestFrameGrabber  # noqa: E402
-from vision.sources.synthetic import SyntheticCamera  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}
@@ -122,22 +113,28 @@ def _number(path: Path) -> tuple[int, str]:
     return (int(digits.group()) if digits else sys.maxsize, path.stem)
 
 
-def halves(samples: list[Sample]) -> tuple[list[int], list[int]]:
-    """Each set split in two by photo number: the first half of a set, then the rest.
+def folds(samples: list[Sample], k: int, offset: int = 0) -> list[list[int]]:
+    """Each set cut into `k` runs by photo number; fold j holds the j-th run of every set
+    (indices plus `offset`).
 
     Contiguous, not alternating: neighbouring photos are often the same item from another
     angle, and must not end up on both sides."""
-    first: list[int] = []
-    second: list[int] = []
+    out: list[list[int]] = [[] for _ in range(k)]
     by_set: dict[str, list[int]] = {}
     for i, sample in enumerate(samples):
         by_set.setdefault(sample.set_name, []).append(i)
     for members in by_set.values():
         members.sort(key=lambda i: _number(samples[i].path))
-        cut = len(members) // 2
-        first += members[:cut]
-        second += members[cut:]
-    return sorted(first), sorted(second)
+        n = len(members)
+        for j in range(k):
+            out[j] += [offset + i for i in members[j * n // k : (j + 1) * n // k]]
+    return [sorted(fold) for fold in out]
+
+
+def halves(samples: list[Sample]) -> tuple[list[int], list[int]]:
+    """Each set split in two by photo number: the first half of a set, then the rest."""
+    first, second = folds(samples, 2)
+    return first, second
 
 
 def pipeline_decode(passes: tuple[str, ...] | None = None) -> Callable[[Any], list[str]]:
@@ -183,6 +180,7 @@ def holdout(samples: list[Sample], generated: list[Sample]) -> dict[str, Any]:
         on_generated = generated if gen_test is None else [everything[i] for i in gen_test]
         result["generated_folder"] = evaluate(f"{name} generated", decode, on_generated)
         report[name] = result
+    report["cv4"] = cross_validated(samples, generated, table, expected, k=4)
     print("choosing passes on every photo (the default list)", file=sys.stderr)
     report["chosen_on_everything"] = pass_selection.choose(table, range(len(everything)), expected)
     report["default_is_chosen"] = list(PipelineConfig().passes) == report["chosen_on_everything"]
@@ -206,6 +204,43 @@ def generated_folder(profile: str, seed: int) -> dict[str, Any]:
         "zxing_cpp": evaluate(f"{profile} zxing_cpp", raw_zxing, photos),
         "pipeline": evaluate(f"{profile} pipeline", pipeline_decode(), photos),
     }
+
+
+def cross_validated(
+    samples: list[Sample],
+    generated: list[Sample],
+    table: dict[str, list[pass_selection.Outcome]],
+    expected: list[str | None],
+    k: int,
+) -> dict[str, Any]:
+    """Every shared photo held out once: passes chosen on the other k-1 folds (shared alone,
+    and with the generated folder's k-1 folds as the default list is chosen), measured on the
+    held-out fold; reads pooled over the k folds."""
+    shared, gen = folds(samples, k), folds(generated, k, offset=len(samples))
+    report: dict[str, Any] = {"folds": k}
+    for mode in ("shared", "mixed"):
+        decoded = scored = false_reads = 0
+        per_fold = []
+        for j in range(k):
+            train = [i for f in range(k) if f != j for i in shared[f]]
+            if mode == "mixed":
+                train += [i for f in range(k) if f != j for i in gen[f]]
+            chosen = tuple(pass_selection.choose(table, train, expected))
+            result = evaluate(
+                f"cv{k} {mode} fold {j}", pipeline_decode(chosen), [samples[i] for i in shared[j]]
+            )
+            held = sum(1 for i in shared[j] if samples[i].expected is not None)
+            decoded, scored = decoded + result["decoded"], scored + held
+            false_reads += result["false_reads"]
+            per_fold.append(result["rate"])
+        report[mode] = {
+            "decoded": decoded,
+            "scored": scored,
+            "rate": round(decoded / scored, 4),
+            "false_reads": false_reads,
+            "fold_rates": per_fold,
+        }
+    return report
 
 
 def raw_pyzbar(gray: Any) -> list[str]:
@@ -273,6 +308,9 @@ def chart(report: dict[str, Any], path: Path) -> None:
     for way in ("A_to_B", "B_to_A", "mixed_A_to_B", "mixed_B_to_A"):
         if report.get("holdout"):
             bars[f"held out\n{way.replace('_to_', '>')}"] = report["holdout"][way]["rate"]
+    if report.get("holdout") and report["holdout"].get("cv4"):
+        for mode in ("shared", "mixed"):
+            bars[f"4-fold\n{mode}"] = report["holdout"]["cv4"][mode]["rate"]
     colours = {"pyzbar": "tab:blue", "zxing_cpp": "tab:orange", "pipeline": "tab:green"}
     shades = [
         next((c for n, c in colours.items() if label.endswith(n)), "tab:olive") for label in bars
@@ -281,133 +319,9 @@ def chart(report: dict[str, Any], path: Path) -> None:
     ax3.axhline(0.95, color="grey", linestyle="--", linewidth=1)
     ax3.set_xticks(range(len(bars)), list(bars), rotation=45, ha="right", fontsize=8)
     ax3.set_ylim(0, 1.05)
-    ax3.set_title("Other folders and held-out halves")
+    ax3.set_title("Other folders, held-out halves and folds")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-
-
-# -- live camera ---------------------------------------------------------------------------
-
-LIVE_PRODUCTS = (
-    ("5901234123457", "ean13", "Rice crackers"),
-    ("4006381333931", "ean13", "Highlighter"),
-    ("96385074", "ean8", "Chewing gum"),
-    ("036000291452", "upca", "Tissues"),
-    ("01234565", "upce", "Soda can"),
-)
-HOLD_S, GAP_S = 1.2, 0.8  # a shopper holds each item up this long, then takes it away
-
-
-def _pct(values: list[float], q: float) -> float | None:
-    return round(float(np.percentile(values, q)), 1) if values else None
-
-
-def measure_live(seconds: float) -> dict[str, Any]:
-    """Synthetic camera -> grabber -> pipeline -> debounce -> ScanIntake -> CheckoutMachine."""
-    codes = tuple(
-        SyntheticCode.model_validate({"text": t, "symbology": s}) for t, s, _ in LIVE_PRODUCTS
-    )
-    camera = SyntheticCamera(SyntheticConfig(width=1280, height=720, fps=30, seed=7, codes=codes))
-    gtins = {t: to_gtin14(t, Symbology(s)) for t, s, _ in LIVE_PRODUCTS}
-    catalog = Catalog(
-        Product(gtin=gtins[t], name_en=n, name_zh=n, price=500, tax_category="standard")
-        for t, _, n in LIVE_PRODUCTS
-    )
-    machine = CheckoutMachine(CheckoutContext(catalog, PricingRules(), Currency("CNY", 2)))
-    events: queue.Queue[ItemScanned | None] = queue.Queue()
-    intake = ScanIntake(ScanningConfig(), events.put)
-    frames: list[FrameReport] = []
-    pipeline = ScanPipeline(live_config(), intake.accept)
-    scanner = CameraScanner(
-        LatestFrameGrabber(camera), pipeline, on_scan=intake, on_frame=frames.append
-    )
-    added: list[tuple[float, ItemScanned, str]] = []  # (cart updated at, event, gtin added)
-
-    def session_loop() -> None:  # the runtime's single loop that owns the session
-        state = machine.initial()
-        while (event := events.get()) is not None:
-            before = {ln.line_id: ln.quantity for ln in state.active_lines}
-            state = machine.step(state, event).state
-            for line in state.active_lines:
-                if line.quantity > before.get(line.line_id, 0):
-                    added.append((time.monotonic(), event, line.gtin))
-
-    loop = threading.Thread(target=session_loop, name="session")
-    loop.start()
-    scanner.start()
-    shown: list[tuple[str, float, float]] = []  # (text, from, to)
-    started = time.monotonic()
-    order = [t for t, _, _ in LIVE_PRODUCTS]
-    i = 0
-    while time.monotonic() - started < seconds - HOLD_S - GAP_S:
-        text = order[i % len(order)]
-        camera.present(text)
-        t0 = time.monotonic()
-        time.sleep(HOLD_S)
-        camera.take_away()
-        shown.append((text, t0, time.monotonic()))
-        time.sleep(GAP_S)
-        i += 1
-    scanner.stop()
-    events.put(None)
-    loop.join()
-    return _live_report(seconds, camera, scanner, frames, shown, added, gtins)
-
-
-def _live_report(
-    seconds: float,
-    camera: SyntheticCamera,
-    scanner: CameraScanner,
-    frames: list[FrameReport],
-    shown: list[tuple[str, float, float]],
-    added: list[tuple[float, ItemScanned, str]],
-    gtins: dict[str, str],
-) -> dict[str, Any]:
-    history = camera.history()
-    frame_to_cart, present_to_cart = [], []
-    matched, wrong = 0, 0
-    used: set[int] = set()
-    for text, t0, t1 in shown:
-        hits = [
-            k
-            for k, (_, ev, gtin) in enumerate(added)
-            if k not in used and gtin == gtins[text] and t0 <= ev.at <= t1 + 0.2
-        ]
-        if not hits:
-            continue
-        k = hits[0]
-        used.add(k)
-        matched += 1
-        at, event, _ = added[k]
-        frame_to_cart.append((at - event.at) * 1000)
-        first = next(c for _, c, view in history if text in view and c >= t0)
-        present_to_cart.append((at - first) * 1000)
-    wrong = sum(1 for k, (_, _, g) in enumerate(added) if k not in used and g not in gtins.values())
-    stats = scanner.grabber.stats()
-    decode = [r.elapsed_ms for r in frames]
-    age = [(r.picked_at - r.captured_at) * 1000 for r in frames]
-    return {
-        "camera": "synthetic 1280x720 at 30 fps, one item held up 1.2 s at a time, 0.8 s apart",
-        "seconds": seconds,
-        "presentations": len(shown),
-        "items_added": len(added),
-        "presentations_added_once": matched,
-        "missed": len(shown) - matched,
-        "duplicates": len(added) - matched - wrong,
-        "wrong_items": wrong,
-        "frame_to_cart_p50_ms": _pct(frame_to_cart, 50),
-        "frame_to_cart_p95_ms": _pct(frame_to_cart, 95),
-        "frame_to_cart_max_ms": _pct(frame_to_cart, 100),
-        "present_to_cart_p50_ms": _pct(present_to_cart, 50),
-        "present_to_cart_p95_ms": _pct(present_to_cart, 95),
-        "frames_captured": stats.captured,
-        "frames_processed": stats.delivered,
-        "frames_dropped": stats.dropped,
-        "frame_backlog_max": max((r.waiting for r in frames), default=0),
-        "frame_age_at_pickup_p95_ms": _pct(age, 95),
-        "decode_p50_ms": _pct(decode, 50),
-        "decode_p95_ms": _pct(decode, 95),
-    }
 
 
 def main() -> int:
@@ -515,6 +429,14 @@ def main() -> int:
                     f"generated {g['rate']:.3f}  false {g['false_reads']}"
                 )
                 print(f"  passes {h['passes']}")
+            cv = report["holdout"]["cv4"]
+            for mode in ("shared", "mixed"):
+                c = cv[mode]
+                print(
+                    f"cross-validated ({cv['folds']} folds, {mode}) rate {c['rate']:.3f} "
+                    f"({c['decoded']} of {c['scored']})  false {c['false_reads']}  "
+                    f"folds {c['fold_rates']}"
+                )
         for profile, folder_report in report["generated_folders"].items():
             for name in ("pyzbar", "zxing_cpp", "pipeline"):
                 g = folder_report[name]
