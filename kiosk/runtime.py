@@ -437,9 +437,9 @@ class Runtime:
             self._devices.report(PRINTER, state, issued.problem)
         if issued.problem:
             self._notify("printer_problem")
-            self._do_Alert(
-                fx.Alert("device_fault", "warning", {"device": "printer", "detail": issued.problem})
-            )
+            if self.receipts.has_printer:  # no printer at all is the set-up, not a fault
+                detail = {"device": "printer", "detail": issued.problem}
+                self._do_Alert(fx.Alert("device_fault", "warning", detail))
 
     # -- records ------------------------------------------------------------------------
 

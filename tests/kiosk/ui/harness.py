@@ -12,6 +12,7 @@ from kiosk.ui.device_board import DeviceBoard
 from kiosk.ui.feeds import PreviewFeed, ReadingBoard
 from kiosk.ui.peripherals import Peripherals
 from kiosk.ui.standins import ScriptedFacePay
+from kiosk.ui.till_devices import connect_till_devices
 from tests.kiosk.ui.driver import AppDriver, SkewClock
 
 
@@ -77,11 +78,13 @@ def start_app(loaded: LoadedConfig) -> UiEnv:
     clock = SkewClock()
     kiosk = build_kiosk(loaded, clock=clock)
     camera = PreviewFeed("camera")
+    board = DeviceBoard()
+    connect_till_devices(kiosk.runtime, board, stand_ins=True)  # as the stand-in peripherals do
     parts = Peripherals(
         camera=camera,
         face_camera=camera,
         produce_scale=ReadingBoard("produce_scale"),
-        devices=DeviceBoard(),
+        devices=board,
         face_pay=ScriptedFacePay(camera),
         shelves=RecordingShelves(),
         fleet=CapturingFleet(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,11 @@ def test_card_purchase_with_promotion_bagging_and_printed_receipt(ui: Any, shot:
     assert stored.payment.method == PaymentMethod.CARD
     assert stored.amount_due == 1680
     shot("receipt_en")
+    receipt.update(replace(ui.app.view(), devices=()))  # a kiosk without a printer ...
+    assert receipt.ids.print_button.disabled  # ... offers no printed receipt
+    assert receipt.ids.print_button.opacity == 0
+    receipt.update(ui.app.view())  # this one has the (stand-in) file printer on its board
+    assert not receipt.ids.print_button.disabled
 
     d.press_id("print_button")
     thanks = d.wait_screen("thanks")

@@ -20,6 +20,7 @@ from kiosk.receipts.config import FilePrinter, NoPrinter, ReceiptsConfig, Serial
 from kiosk.receipts.issuer import ReceiptIssuer
 from kiosk.runtime import PROBE_INTERVAL_S
 from kiosk.simulator.runner import VirtualClock
+from kiosk.storage.outbox import OutboxStore
 from kiosk.ui.device_board import CARD_TERMINAL, PRINTER, DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.fleet_link import board_states
 from kiosk.ui.standins import standin_peripherals
@@ -125,12 +126,26 @@ def test_serial_printer_missing_fault_then_ok(
     assert board_states(board)[PRINTER] == FleetState.OK
 
 
+def _alerts(kiosk: Kiosk, kind: str) -> list[dict[str, object]]:
+    events = OutboxStore(kiosk.db).pending(1000)
+    return [e.payload for e in events if e.kind == "alert" and e.payload["kind"] == kind]
+
+
 def test_no_printer_configured_is_not_a_device(kiosk: Kiosk, clock: VirtualClock) -> None:
     board = _printer(kiosk, NoPrinter())
     _print_receipt(kiosk, clock)  # the shopper gets the QR link instead
     assert not kiosk.runtime.stats.receipts[-1].printed
     assert PRINTER not in board_states(board)  # no fleet device_fault for a store's choice
     assert CARD_TERMINAL in board_states(board)
+    assert _alerts(kiosk, "device_fault") == []  # ... nor an alert in the outbox
+
+
+def test_a_failed_print_raises_a_device_fault_alert(kiosk: Kiosk, clock: VirtualClock) -> None:
+    (kiosk.loaded.data_dir / "paper").write_text("a file where the printer's folder should be")
+    _printer(kiosk, FilePrinter(path="paper/receipts.escpos"))
+    _print_receipt(kiosk, clock)
+    [alert] = _alerts(kiosk, "device_fault")
+    assert alert["detail"]["device"] == "printer"  # type: ignore[index]
 
 
 def _card(kiosk: Kiosk) -> SimulatedCardTerminal:
