@@ -62,3 +62,17 @@ class Shopper:
             self.scan(code)
             self.bag(code)
         self.driver.settle()
+
+
+def pick_grapes(driver: Any) -> Any:
+    """From the attract screen: start, open the produce look-up, search "GR" down to the
+    grapes and choose them; returns the produce screen, waiting for a weight."""
+    driver.press_id("start_button")
+    driver.wait_screen("shopping")
+    driver.press_id("produce_button")
+    produce = driver.wait_screen("produce")
+    for key in ("G", "R"):
+        driver.press(driver.button(key))
+    driver.wait_for(lambda: list(produce.buttons) == [GRAPES], "the search to leave only grapes")
+    driver.press(produce.buttons[GRAPES])
+    return produce

@@ -28,7 +28,7 @@ from kiosk.ui.hardware import hardware_for
 from kiosk.ui.peripherals import Peripherals
 from kiosk.ui.workers.face_camera import demo_face_photo
 from tests.kiosk.ui.conftest import FACE_DIGITS, MEMBER_ID
-from tests.kiosk.ui.shopping import COLA, GRAPES, MILK
+from tests.kiosk.ui.shopping import COLA, MILK, pick_grapes
 from tests.kiosk.ui.test_app_purchases import row_texts
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -114,14 +114,7 @@ def test_scan_bag_and_unexpected_item(hw: HardwareEnv) -> None:
 
 def test_produce_weighed_on_the_simulated_scale(hw: HardwareEnv) -> None:
     d, shopper = hw.ui.driver, hw.shopper
-    d.press_id("start_button")
-    d.wait_screen("shopping")
-    d.press_id("produce_button")
-    produce = d.wait_screen("produce")
-    for key in ("G", "R"):
-        d.press(d.button(key))
-    d.wait_for(lambda: list(produce.buttons) == [GRAPES], "only grapes")
-    d.press(produce.buttons[GRAPES])
+    produce = pick_grapes(d)
     shopper.produce_on(640)
     d.wait_for(lambda: produce.scale_text.startswith("0.6"), "the produce scale's weight", SLOW)
     d.wait_for(lambda: produce.can_add, "a stable reading")

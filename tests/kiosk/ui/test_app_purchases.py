@@ -20,7 +20,7 @@ from kiosk.storage.sales import get_sale
 from kiosk.ui.face_pay import LivenessPrompt
 from kiosk.ui.feeds import Box, ScaleReading
 from tests.kiosk.ui.conftest import FACE_DIGITS, MEMBER_ID
-from tests.kiosk.ui.shopping import COLA, GRAPES, MILK, NOVEL, Shopper
+from tests.kiosk.ui.shopping import COLA, MILK, NOVEL, Shopper, pick_grapes
 
 
 def decode_widget(widget: Any, tmp_path: Path) -> str:
@@ -169,14 +169,7 @@ def test_qr_wallet_purchase_switching_language_mid_purchase(
 def test_produce_then_face_pay(ui: Any, shot: Any) -> None:
     d, runtime, shopper = ui.driver, ui.kiosk.runtime, Shopper(ui)
     wallet_before = members.get_member(ui.kiosk.db, MEMBER_ID).wallet_balance  # type: ignore[union-attr]
-    d.press_id("start_button")
-    d.wait_screen("shopping")
-    d.press_id("produce_button")
-    produce = d.wait_screen("produce")
-    for key in ("G", "R"):
-        d.press(d.button(key))
-    d.wait_for(lambda: list(produce.buttons) == [GRAPES], "the search to leave only grapes")
-    d.press(produce.buttons[GRAPES])
+    produce = pick_grapes(d)
     ui.produce.publish(ScaleReading(512, stable=True))
     d.wait_for(lambda: produce.scale_text == "0.512 kg", "the scale reading")
     assert produce.price_text == "Price: CN¥13.31"
