@@ -6,17 +6,13 @@ import stat
 from pathlib import Path
 
 from kiosk.device_state import DeviceState
-from kiosk.receipts.config import FilePrinter, NoPrinter, PrinterConfig, SerialPrinter
+from kiosk.receipts.config import FilePrinter, PrinterConfig, SerialPrinter
 
 
-def printer_at_start(printer: PrinterConfig, data_dir: Path) -> tuple[DeviceState, str] | None:
-    """(state, detail) before the first print; None when the store runs without a printer.
-    USB and network printers are only known once a receipt is sent: connecting here could
-    block the start for seconds."""
-    if isinstance(printer, NoPrinter):
-        # A store's choice, not a fault: reported MISSING it would hold a fleet device_fault
-        # alert open for good. Shoppers who choose "print" get the QR e-receipt instead.
-        return None
+def printer_at_start(printer: PrinterConfig, data_dir: Path) -> tuple[DeviceState, str]:
+    """(state, detail) of a configured printer before the first print. USB and network
+    printers are only known once a receipt is sent: connecting here could block the start
+    for seconds."""
     if isinstance(printer, FilePrinter):
         path = data_dir / printer.path
         if str(path).startswith("/dev/") and not path.exists():

@@ -43,11 +43,12 @@ def connect_till_devices(runtime: Runtime, board: DeviceBoard, *, stand_ins: boo
 
 
 def _printer(issuer: ReceiptIssuer | None, stand_in: bool) -> DeviceStatus | None:
-    """None when the store runs without a printer (type = none): a choice, not a fault."""
-    seen = None if issuer is None else printer_at_start(issuer.config.printer, issuer.data_dir)
-    if issuer is None or seen is None:
+    """None when the store runs without a printer (type = none): a choice, not a fault
+    (reported MISSING it would hold a fleet device_fault alert open for good)."""
+    if issuer is None or not issuer.has_printer:
         return None
     printer = issuer.config.printer
+    seen = printer_at_start(printer, issuer.data_dir)
     paper = isinstance(printer, FilePrinter) and not is_device_node(issuer.data_dir / printer.path)
     return DeviceStatus(PRINTER, seen[0], detail=seen[1], stand_in=stand_in or paper)
 
