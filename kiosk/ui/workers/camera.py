@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 from kiosk.adapters.scanning import ScanIntake, ScanningConfig, build_camera_scanner
 from kiosk.checkout.catalog import Product, SoldBy
+from kiosk.checkout.gs1 import display_form
 from kiosk.runtime import Runtime
 from kiosk.ui import device_board as names
 from kiosk.ui.device_board import DeviceBoard, DeviceState, DeviceStatus
 from kiosk.ui.feeds import Box, BoxKind, PixelFormat, PreviewFeed
 from vision.barcodes.live import CameraScanner, FrameReport
-from vision.sources import SyntheticConfig, build_source
+from vision.sources import SyntheticConfig
 from vision.sources.base import Frame, FrameSource, SourceEvent, SourceState
 from vision.sources.config import SyntheticCode
 
@@ -26,18 +27,17 @@ _STATES = {
 }
 
 
+_PRINTED_AS = {8: "ean8", 12: "upca", 13: "ean13"}
+
+
 def printed_code(product: Product) -> SyntheticCode | None:
     """How a catalog product's barcode is printed (from its GTIN-14), for the synthetic camera."""
-    gtin = product.gtin
     if product.sold_by != SoldBy.UNIT:
         return None
-    if gtin.startswith("000000"):
-        return SyntheticCode(text=gtin[6:], symbology="ean8")
-    if gtin.startswith("00"):
-        return SyntheticCode(text=gtin[2:], symbology="upca")
-    if gtin.startswith("0"):
-        return SyntheticCode(text=gtin[1:], symbology="ean13")
-    return None  # a GTIN-14 proper is printed as ITF-14 on cases, not shown to a camera
+    text = display_form(product.gtin)
+    symbology = _PRINTED_AS.get(len(text))
+    # a GTIN-14 proper is printed as ITF-14 on cases, not shown to a camera
+    return SyntheticCode(text=text, symbology=symbology) if symbology else None
 
 
 def with_catalog(config: SyntheticConfig, products: list[Product]) -> SyntheticConfig:
@@ -106,14 +106,13 @@ class CameraWorker:
         devices: DeviceBoard,
         *,
         required: bool,
-        source: FrameSource | None = None,
+        source: FrameSource,
     ) -> None:
         assert config.camera is not None, "a CameraWorker needs [scanning.camera]"
         self.devices = devices
         self.required = required
         self.feed = feed
-        on_event = source_status(devices, names.CAMERA, required)
-        self.source = source or build_source(config.camera, on_event)
+        self.source = source
         self.intake = ScanIntake(config, runtime.post)
         scanner = build_camera_scanner(
             config,

@@ -65,19 +65,13 @@ def face_source(config: FaceCameraConfig, base_dir: Path, devices: DeviceBoard) 
 class FaceCameraWorker:
     """Reads a frame source on a LatestFrameGrabber's thread and publishes every frame to `feed`."""
 
-    def __init__(
-        self, source: FrameSource, feed: PreviewFeed, devices: DeviceBoard | None = None
-    ) -> None:
+    def __init__(self, source: FrameSource, feed: PreviewFeed, devices: DeviceBoard) -> None:
         self.source = source
         self.feed = feed
         self.devices = devices
         # The feed is the consumer (face pay reads its newest frame): nobody takes frames from
         # the grabber, so its stats count every frame as dropped.
-        failed = (
-            None
-            if devices is None
-            else source_failure(devices, names.FACE_CAMERA, False, source.name)
-        )
+        failed = source_failure(devices, names.FACE_CAMERA, False, source.name)
         self._grabber = LatestFrameGrabber(PreviewSource(source, feed), on_error=failed)
 
     def start(self) -> None:

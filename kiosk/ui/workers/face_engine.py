@@ -53,7 +53,6 @@ class CameraFacePay:
         self._attempt: FaceAttempt | None = None
         self._box: Box | None = None
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     @property
@@ -70,9 +69,7 @@ class CameraFacePay:
         self._box = None  # a refusal before any face is seen shows no box from the last attempt
         with self._lock:
             self._on_update, self._stop = on_update, stop
-        self._thread = threading.Thread(target=self._run, args=(stop,), name="face-pay")
-        self._thread.daemon = True
-        self._thread.start()
+        threading.Thread(target=self._run, args=(stop,), name="face-pay", daemon=True).start()
 
     def submit_digits(self, digits: str) -> None:
         """Checked in a worker thread: the digits' hash is argon2id, slow on purpose."""
@@ -97,7 +94,6 @@ class CameraFacePay:
             self._emit(stop, wrong)
 
     def cancel(self) -> None:
-        self._thread = None
         with self._lock:
             self._stop.set()  # the worker ends after its current frame; no wait on the UI thread
             self._on_update = None
