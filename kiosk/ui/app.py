@@ -81,6 +81,7 @@ class KioskApp(App):
     ) -> None:
         super().__init__()
         self.demo_panel = demo_panel
+        self._kiosk_share = 1.0  # of the window's width; less once a demo panel is beside it
         self.kiosk = kiosk
         self.runtime = kiosk.runtime if kiosk is not None else None
         self.peripherals = peripherals
@@ -150,7 +151,8 @@ class KioskApp(App):
             logger.warning("--demo-panel: these peripherals have no simulators to drive")
             return
         share = PANEL_WIDTH / (DESIGN_SIZE[0] + PANEL_WIDTH)
-        root.children[-1].size_hint_x = 1 - share  # the kiosk's own column
+        self._kiosk_share = 1 - share
+        root.children[-1].size_hint_x = self._kiosk_share  # the kiosk's own column
         panel.size_hint_x, panel.pos_hint = share, {"right": 1, "top": 1}
         root.add_widget(panel)
         self.panel = panel
@@ -324,11 +326,7 @@ class KioskApp(App):
         )
 
     def _scale_to_window(self, _window: Any, size: tuple[int, int]) -> None:
-        width = size[0]
-        if self.demo_panel:
-            from kiosk.ui.demo_panel import PANEL_WIDTH
-
-            width = width * DESIGN_SIZE[0] / (DESIGN_SIZE[0] + PANEL_WIDTH)
+        width = size[0] * self._kiosk_share
         self.u = min(width / DESIGN_SIZE[0], size[1] / DESIGN_SIZE[1])
         self._scale_text()
 

@@ -233,4 +233,4 @@ def test_demo_panel_buttons_act_through_the_shopper(hw: HardwareEnv) -> None:
         hw.shopper.bagged.append(runtime.state.active_lines[0].gtin)  # the fixture empties it
     finally:
         app.root.remove_widget(panel)
-        column.size_hint_x = 1
+        column.size_hint_x = app._kiosk_share = 1
