@@ -248,7 +248,14 @@ class Actions:
         self.app.staff_touched()
         staff, peripherals = self.app.ui.staff, self.app.peripherals
         if staff is not None and peripherals is not None:
-            peripherals.fleet.staff_unlocked(staff.staff_id)
+            # the agent's journal is an fsynced SQLite write that may wait for a command in
+            # progress: not on the Kivy thread
+            threading.Thread(
+                target=peripherals.fleet.staff_unlocked,
+                args=(staff.staff_id,),
+                name="fleet-staff-unlock",
+                daemon=True,
+            ).start()
 
     def restock(self, gtin: str, quantity: int, answer: Callable[[int | None, str], None]) -> None:
         """Add stock in a worker thread; `answer(new stock, problem)` on the main thread."""
