@@ -29,8 +29,6 @@ from vision.faces import (
     LivenessChallenge,
     LivenessState,
 )
-from vision.faces.images import as_rgb
-from vision.faces.liveness.observer import observe
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +115,8 @@ class FaceAttempt:
             return FaceLook(self.status)
         if self.amount > self.engine.pay.max_amount:
             return FaceLook(self._refuse("over_limit"))
-        frame, cfg = as_rgb(rgb), self.challenge.config
-        observation = observe(frame, cfg.detection, cfg.min_face_px)
-        live = self.challenge.feed_observation(observation, timestamp, frame)
-        face = observation.face.box if observation.face is not None else None
+        live = self.challenge.feed(rgb, timestamp)
+        face = self.challenge.frame_face
         if live.state is LivenessState.IN_PROGRESS:
             self.status = FaceStatus(FaceStep.LIVENESS, prompt=self._step_prompt())
             return FaceLook(self.status, face, live.step)

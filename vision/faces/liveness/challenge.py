@@ -7,6 +7,7 @@ import logging
 import random
 from dataclasses import dataclass, field
 
+from vision.faces.detection import FaceBox
 from vision.faces.encoding import Encoding, encode_face
 from vision.faces.images import RgbImage, as_rgb
 from vision.faces.liveness.config import LivenessConfig
@@ -96,6 +97,7 @@ class LivenessChallenge:
         self._last_time: float | None = None
         self._last_face: FaceObservation | None = None
         self._last_face_time: float | None = None
+        self.frame_face: FaceBox | None = None  # the face of the frame fed last, for overlays
         self._best: tuple[float, RgbImage, FaceObservation] | None = None
         self._status = LivenessStatus(
             LivenessState.IN_PROGRESS, "Look at the camera", self.steps[0]
@@ -120,6 +122,7 @@ class LivenessChallenge:
         if self._status.state is not LivenessState.IN_PROGRESS:
             return self._status
         self._check_time(timestamp)
+        self.frame_face = observation.face.box if observation.face is not None else None
         self._status = self._advance(observation, timestamp, frame)
         self._measure(observation)
         if self._status.state is not LivenessState.IN_PROGRESS:
