@@ -7,6 +7,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from devices.weighing.frames import Unit
+from devices.weighing.physics import NoiseSettings
+from devices.weighing.simulator import SimulatorSettings
+
 
 class PlanogramError(ValueError):
     """The planogram file is missing or wrong; the message names the file and the key."""
@@ -61,6 +65,26 @@ class ShelfPlan(BaseModel):
         for p in self.plates:
             start[p.channel] = p.unit_weight_g * (p.stock if p.stock is not None else default_stock)
         return tuple(start)
+
+    def simulator_settings(
+        self, *, seed: int, unit: Unit, noise: NoiseSettings | None = None, sps: int = 80
+    ) -> SimulatorSettings:
+        """A simulated board for this shelf: a channel per plate up to the highest, stocked as
+        planned, 30 kg per plate, with the shelf's crosstalk on top of `noise`."""
+        start = self.start_load_g()
+        noise = (noise or NoiseSettings()).model_copy(update={"crosstalk": self.crosstalk})
+        return SimulatorSettings.model_validate(
+            {
+                "board": self.board,
+                "channels": len(start),
+                "sps": sps,
+                "unit": unit,
+                "capacity_g": 30000,
+                "start_load_g": start,
+                "seed": seed,
+                "noise": noise,
+            }
+        )
 
     def plate(self, channel: int) -> PlatePlan | None:
         return next((p for p in self.plates if p.channel == channel), None)

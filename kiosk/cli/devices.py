@@ -170,16 +170,11 @@ def simulate_shelf(
         shelf = plan.shelf(shelf_id) if shelf_id else plan.shelves[0]
     except (PlanogramError, IndexError) as e:
         raise click.ClickException(str(e) or f"{planogram} has no shelves") from None
-    start = shelf.start_load_g()
-    settings = SimulatorSettings(
-        board=shelf.board,
-        channels=len(start),
-        sps=int(sps),
-        unit=Unit.GRAMS if unit == "grams" else Unit.COUNTS,
-        capacity_g=30000,
-        start_load_g=start,
+    settings = shelf.simulator_settings(
         seed=seed,
-        noise=_noise(noise_g, spike_rate).model_copy(update={"crosstalk": shelf.crosstalk}),
+        unit=Unit.GRAMS if unit == "grams" else Unit.COUNTS,
+        noise=_noise(noise_g, spike_rate),
+        sps=int(sps),
     )
     sim = BoardSimulator(
         settings,

@@ -13,9 +13,7 @@ from devices.weighing.config import BoardConfig, SerialBoard, SimulatedBoard
 from devices.weighing.control import ControlSocket
 from devices.weighing.events import LowStock, ShelfEvent
 from devices.weighing.frames import Unit
-from devices.weighing.physics import NoiseSettings
 from devices.weighing.planogram import Planogram, ShelfPlan
-from devices.weighing.simulator import SimulatorSettings
 from devices.weighing.smart_shelf import ShelfOutput, SmartShelf, SmartShelfSettings
 from kiosk.adapters.device_config import SerialShelfBoard, ShelfBoardConfig, ShelvesConfig
 from kiosk.adapters.weights import shelf_event
@@ -37,17 +35,7 @@ def board_for(plan: ShelfPlan, config: ShelfBoardConfig) -> BoardConfig:
     if isinstance(config, SerialShelfBoard):
         link = LinkSettings(port=config.port, baudrate=config.baudrate)
         return SerialBoard(link=link, board=plan.board)
-    start = plan.start_load_g()
-    settings = SimulatorSettings(
-        board=plan.board,
-        channels=len(start),
-        unit=Unit.GRAMS,
-        capacity_g=30000,
-        start_load_g=start,
-        seed=config.seed,
-        noise=NoiseSettings(crosstalk=plan.crosstalk),
-    )
-    return SimulatedBoard(simulator=settings)
+    return SimulatedBoard(simulator=plan.simulator_settings(seed=config.seed, unit=Unit.GRAMS))
 
 
 class ShelfWorker:
