@@ -164,7 +164,7 @@ class DevicesConfig(BaseModel):
 
     @model_validator(mode="after")
     def _distinct_boards(self) -> DevicesConfig:
-        scales = [s for s in (self.bagging_scale, self.produce_scale) if s.type != "none"]
+        scales = (self.bagging_scale, self.produce_scale)
         boards = [s.board for s in scales if not isinstance(s, NoScaleConfig)]
         if len(boards) == 2 and boards[0] == boards[1]:
             raise ValueError(f"the bagging and produce scales both use board {boards[0]!r}")
