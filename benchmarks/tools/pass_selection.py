@@ -42,6 +42,7 @@ def measure(
     """Each pass alone on each image (expected None: a photo without a code)."""
     config = PipelineConfig()
     decoders = DecoderCache(config.symbologies)
+    strong = config.strong_support
     table: dict[str, list[Outcome]] = {name: [] for name in passes}
     for image, want in tqdm(
         list(zip(images, expected, strict=True)), desc="passes", file=sys.stderr, leave=False
@@ -56,7 +57,7 @@ def measure(
             accepted = [r for r in reads if accept(r.text, r.symbology) is not None]
             credit = max(
                 (
-                    min(p.vouch, r.support / config.strong_support)
+                    min(1.0, p.capped(r.support, strong) / strong)
                     for r in accepted
                     if want is not None and matches(want, r.text)
                 ),

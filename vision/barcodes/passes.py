@@ -39,6 +39,10 @@ class Pass:
     # the most evidence one read of this pass counts for (1: a strong read settles a code)
     vouch: float = 1.0
 
+    def capped(self, support: float, strong_support: float) -> float:
+        """A read's support, capped at what this pass vouches for."""
+        return support if self.vouch >= 1.0 else min(support, self.vouch * strong_support)
+
 
 # Sharpening runs only on upscaled images: at the camera's own resolution, with modules one or
 # two pixels wide, an unsharp mask invents edges and zxing-cpp then reads another valid number

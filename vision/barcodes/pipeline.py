@@ -96,7 +96,7 @@ class ScanPipeline:
                     rejected += 1
                     continue
                 if p.vouch < 1.0:
-                    read = replace(read, support=min(read.support, p.vouch * cfg.strong_support))
+                    read = replace(read, support=p.capped(read.support, cfg.strong_support))
                 evidence.add(p.name, key, read if back == IDENTITY else read.mapped(back))
             if cfg.verify:
                 for key, read in evidence.to_verify():
