@@ -120,11 +120,13 @@ class PresentedFace(SourceBase):
             shown, blink, turn = self._shown, now < self._blink_until, self._turn
         if self._scene is None:
             self._scene = self._make_scene()
+        # the steps below return new arrays, so only drawing the closed eyes needs a copy
         if not shown or self._face is None or self._head is None:
-            frame = self._scene.copy()
+            frame = self._scene
         else:
-            frame = self._face.copy()
+            frame = self._face
             if blink:
+                frame = frame.copy()
                 self._draw_closed_eyes(frame)
             amount = _turn_amount(now, turn)
             if amount:
