@@ -81,9 +81,7 @@ class ScanPipeline:
             if ran and live and evidence.settled() and self._calls % cfg.settled_fallback_every:
                 break  # everything in view is read; look harder only every few frames
             ran.append(p.name)
-            if p.prep not in prepared:
-                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels, prepared)
-            img, back = prepared[p.prep]
+            img, back = prepare(gray, p.prep, cfg.max_pixels, prepared)
             try:
                 reads = self._decoders.get(p).decode(img)
             except Exception as e:  # a decoder bug must not take the camera worker down
