@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-PAGE_ROWS = 200  # ConsoleConfig.page_rows default: the overview's first page
+from fleet.console.config import ConsoleConfig
+from fleet.console.fleetview import MAX_POINTS  # the kiosk page's health chart, thinned
+
+PAGE_ROWS = ConsoleConfig().page_rows  # the overview's first page
 LIST_ROWS = 20  # the kiosk page's sales, events, alerts and commands
-MAX_POINTS = 600  # the kiosk page's health chart is thinned to at most this many points
 TOP = 10  # products on the sales page
 HOURS_SHOWN = 72  # the sales page's hourly chart
 

@@ -287,24 +287,24 @@ class Bench:
         Clock.schedule_once(self.finish, 0)
 
     def finish(self, _dt: float) -> None:
-        lat = sorted(self.latencies_ms)
-        if self.presenter is not None:
-            # Hardware mode: the whole path from the code entering the picture, and the part
-            # the target is about, from the decoded scan to the row.
-            full = {
+        def summary(lat: list[float]) -> dict[str, float]:
+            return {
                 "p50_ms": round(statistics.median(lat), 1),
                 "p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 1),
                 "max_ms": round(lat[-1], 1),
             }
-            self.result["shown_to_camera_to_row"] = full
+
+        lat = sorted(self.latencies_ms)
+        if self.presenter is not None:
+            # Hardware mode: the whole path from the code entering the picture, and the part
+            # the target is about, from the decoded scan to the row.
+            self.result["shown_to_camera_to_row"] = summary(lat)
             self.latencies_ms = lat = sorted(self.decoded_ms)
         self.result["scan_to_row"] = {
             "scans": self.scans,
             "seen": len(lat),
             "missed": len(self.pending),
-            "p50_ms": round(statistics.median(lat), 1),
-            "p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 1),
-            "max_ms": round(lat[-1], 1),
+            **summary(lat),
             "cart_lines": len(self.runtime.state.active_lines),
         }
         self.result["latencies_ms"] = [round(v, 1) for v in self.latencies_ms]

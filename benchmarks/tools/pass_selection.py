@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from vision.barcodes.base import Accept
 from vision.barcodes.config import PipelineConfig
-from vision.barcodes.decoders import build_decoder
+from vision.barcodes.decoders import DecoderCache
 from vision.barcodes.images import as_gray
 from vision.barcodes.passes import PASSES, prepare
 
@@ -41,7 +41,8 @@ def measure(
 ) -> dict[str, list[Outcome]]:
     """Each pass alone on each image (expected None: a photo without a code)."""
     config = PipelineConfig()
-    decoders = {}
+    decoders = DecoderCache(config.symbologies)
+    strong = config.strong_support
     table: dict[str, list[Outcome]] = {name: [] for name in passes}
     for image, want in tqdm(
         list(zip(images, expected, strict=True)), desc="passes", file=sys.stderr, leave=False
@@ -49,18 +50,14 @@ def measure(
         gray = as_gray(image)
         for name in passes:
             p = PASSES[name]
-            slot = (p.decoder, p.binarizer)
-            if slot not in decoders:
-                options = {"binarizer": p.binarizer} if p.decoder == "zxing_cpp" else {}
-                decoders[slot] = build_decoder(p.decoder, config.symbologies, **options)
             started = time.thread_time()
             img, _ = prepare(gray, p.prep, config.max_pixels)
-            reads = decoders[slot].decode(img)
+            reads = decoders.get(p).decode(img)
             ms = (time.thread_time() - started) * 1000
             accepted = [r for r in reads if accept(r.text, r.symbology) is not None]
             credit = max(
                 (
-                    min(p.vouch, r.support / config.strong_support)
+                    min(1.0, p.capped(r.support, strong) / strong)
                     for r in accepted
                     if want is not None and matches(want, r.text)
                 ),

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import vision.barcodes.decoders as decoders_module
 import vision.barcodes.pipeline as pipeline_module
 from vision.barcodes.base import Accept, Barcode, GrayImage
 from vision.barcodes.config import PipelineConfig
@@ -40,7 +41,7 @@ def _pipeline(monkeypatch: pytest.MonkeyPatch, accept: Accept, other: _OtherDeco
     def factory(name: str, symbologies: Any, **options: Any) -> Any:
         return other if name == "pyzbar" else build_decoder(name, symbologies, **options)
 
-    monkeypatch.setattr(pipeline_module, "build_decoder", factory)
+    monkeypatch.setattr(decoders_module, "build_decoder", factory)
     return ScanPipeline(PipelineConfig(passes=("zxing",), budget_ms=5000), accept)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -14,7 +15,7 @@ from vision.barcodes.regions import bars_region, rectified_region
 
 @dataclass(frozen=True)
 class Preprocess:
-    """How to prepare the image for a pass. Passes with equal recipes share the work."""
+    """How to prepare the image for a pass. Passes whose recipes share steps share that work."""
 
     scale: float = 1.0  # resize factor; capped so the result stays under max_pixels
     sharpen: float = 0.0  # unsharp-mask amount (0 = off)
@@ -27,9 +28,6 @@ class Preprocess:
     deblur: float = 0.0  # bars only: Gaussian blur undone across the bars (camera pixels)
 
 
-_BARS = Preprocess(bars=True)  # the bars' region alone, shared by the passes that restore it
-
-
 @dataclass(frozen=True)
 class Pass:
     name: str
@@ -38,6 +36,10 @@ class Pass:
     binarizer: str = "local_average"  # zxing-cpp only
     # the most evidence one read of this pass counts for (1: a strong read settles a code)
     vouch: float = 1.0
+
+    def capped(self, support: float, strong_support: float) -> float:
+        """A read's support, capped at what this pass vouches for."""
+        return support if self.vouch >= 1.0 else min(support, self.vouch * strong_support)
 
 
 # Sharpening runs only on upscaled images: at the camera's own resolution, with modules one or
@@ -109,36 +111,65 @@ def prepare(
 ) -> tuple[GrayImage, Affine]:
     """The preprocessed image and the affine map from its pixels back to `gray`'s.
 
-    `done` holds this image's earlier results: passes that restore the bars' region in
-    different ways find the region once."""
-    back: Affine
-    if prep.region:
-        image, back = rectified_region(gray)
-    elif prep.bars:
-        found = None if done is None else done.get(_BARS)
-        if found is None:
-            found = bars_region(gray)
-            if done is not None:
-                done[_BARS] = found
-        image, back = found
-        if (prep.along > 1 or prep.deblur > 0) and back != IDENTITY:
-            enlarged = abs(back[0] * back[4] - back[1] * back[3]) ** -0.5
-            image = restore_bars(image, prep.along, prep.deblur * enlarged)
-    else:
-        image, factor = _resize(gray, prep.scale, max_pixels)
-        back = (1 / factor, 0.0, 0.0, 0.0, 1 / factor, 0.0) if factor != 1.0 else IDENTITY
-        if prep.rotate:
-            image, back = _rotate(image, prep.rotate, back)
+    `done` holds this image's earlier results, each step's under the recipe of the steps so
+    far: passes that share a resize, a region or CLAHE do that work once."""
+    done = {} if done is None else done
+    key = Preprocess(scale=prep.scale, rotate=prep.rotate, region=prep.region, bars=prep.bars)
+    found = _step(done, key, lambda: _place(gray, prep, max_pixels))
+    if prep.bars and not prep.region and (prep.along > 1 or prep.deblur > 0):
+        key = replace(key, along=prep.along, deblur=prep.deblur)
+        found = _step(done, key, lambda: _restore(*found, prep))
     if prep.clahe:
-        # a CLAHE object keeps state; one per call keeps concurrent scanners apart
-        clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
-        image = np.asarray(clahe.apply(image), np.uint8)
+        key = replace(key, clahe=True)
+        found = _step(done, key, lambda: (_clahe(found[0]), found[1]))
     if prep.sharpen > 0:
-        blurred = cv2.GaussianBlur(image, (0, 0), prep.sigma)
-        image = np.asarray(
-            cv2.addWeighted(image, 1.0 + prep.sharpen, blurred, -prep.sharpen, 0), np.uint8
-        )
+        key = replace(key, sharpen=prep.sharpen, sigma=prep.sigma)
+        found = _step(done, key, lambda: (_sharpen(found[0], prep), found[1]))
+    image, back = found
     return np.ascontiguousarray(image), back
+
+
+def _step(
+    done: dict[Preprocess, tuple[GrayImage, Affine]],
+    key: Preprocess,
+    make: Callable[[], tuple[GrayImage, Affine]],
+) -> tuple[GrayImage, Affine]:
+    if key not in done:
+        done[key] = make()
+    return done[key]
+
+
+def _place(gray: GrayImage, prep: Preprocess, max_pixels: int) -> tuple[GrayImage, Affine]:
+    """The region, the bars' region, or the whole image resized and turned."""
+    if prep.region:
+        return rectified_region(gray)
+    if prep.bars:
+        return bars_region(gray)
+    image, factor = _resize(gray, prep.scale, max_pixels)
+    back = (1 / factor, 0.0, 0.0, 0.0, 1 / factor, 0.0) if factor != 1.0 else IDENTITY
+    if prep.rotate:
+        image, back = _rotate(image, prep.rotate, back)
+    return image, back
+
+
+def _restore(image: GrayImage, back: Affine, prep: Preprocess) -> tuple[GrayImage, Affine]:
+    if back == IDENTITY:
+        return image, back  # no bars found: the whole image, left as it is
+    enlarged = abs(back[0] * back[4] - back[1] * back[3]) ** -0.5
+    return restore_bars(image, prep.along, prep.deblur * enlarged), back
+
+
+def _clahe(image: GrayImage) -> GrayImage:
+    # a CLAHE object keeps state; one per call keeps concurrent scanners apart
+    clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
+    return np.asarray(clahe.apply(image), np.uint8)
+
+
+def _sharpen(image: GrayImage, prep: Preprocess) -> GrayImage:
+    blurred = cv2.GaussianBlur(image, (0, 0), prep.sigma)
+    return np.asarray(
+        cv2.addWeighted(image, 1.0 + prep.sharpen, blurred, -prep.sharpen, 0), np.uint8
+    )
 
 
 def _resize(gray: GrayImage, scale: float, max_pixels: int) -> tuple[GrayImage, float]:

@@ -15,11 +15,10 @@ from vision.barcodes.base import (
     Accept,
     Affine,
     Barcode,
-    Decoder,
     GrayImage,
 )
 from vision.barcodes.config import PipelineConfig
-from vision.barcodes.decoders import build_decoder
+from vision.barcodes.decoders import DecoderCache
 from vision.barcodes.evidence import Detection, Evidence
 from vision.barcodes.images import as_gray
 from vision.barcodes.passes import PASSES, Pass, Preprocess, prepare
@@ -48,20 +47,15 @@ class ScanPipeline:
         self.config = config
         self.accept = accept
         self._passes: list[Pass] = [PASSES[name] for name in config.passes]
-        self._decoders: dict[tuple[str, str], Decoder] = {}
+        self._decoders = DecoderCache(config.symbologies)
         for p in self._passes:
-            self._decoder(p)  # fail at start, not on the first frame, when a library is missing
+            self._decoders.get(
+                p
+            )  # fail at start, not on the first frame, when a library is missing
         self._failed_once: set[str] = set()
         self._next_fallback = 0
         self._calls = 0
         self._verified_at: dict[str, int] = {}  # live: key -> call when it last passed
-
-    def _decoder(self, p: Pass) -> Decoder:
-        slot = (p.decoder, p.binarizer)
-        if slot not in self._decoders:
-            options = {"binarizer": p.binarizer} if p.decoder == "zxing_cpp" else {}
-            self._decoders[slot] = build_decoder(p.decoder, self.config.symbologies, **options)
-        return self._decoders[slot]
 
     def scan(self, image: object, evidence: Evidence | None = None) -> ScanResult:
         """Decode `image` (gray, BGR or BGRA uint8). Raises ImageError only for unusable input.
@@ -87,11 +81,9 @@ class ScanPipeline:
             if ran and live and evidence.settled() and self._calls % cfg.settled_fallback_every:
                 break  # everything in view is read; look harder only every few frames
             ran.append(p.name)
-            if p.prep not in prepared:
-                prepared[p.prep] = prepare(gray, p.prep, cfg.max_pixels, prepared)
-            img, back = prepared[p.prep]
+            img, back = prepare(gray, p.prep, cfg.max_pixels, prepared)
             try:
-                reads = self._decoder(p).decode(img)
+                reads = self._decoders.get(p).decode(img)
             except Exception as e:  # a decoder bug must not take the camera worker down
                 errors += 1
                 self._log_failure(p.name, e)
@@ -102,7 +94,7 @@ class ScanPipeline:
                     rejected += 1
                     continue
                 if p.vouch < 1.0:
-                    read = replace(read, support=min(read.support, p.vouch * cfg.strong_support))
+                    read = replace(read, support=p.capped(read.support, cfg.strong_support))
                 evidence.add(p.name, key, read if back == IDENTITY else read.mapped(back))
             if cfg.verify:
                 for key, read in evidence.to_verify():
@@ -150,7 +142,7 @@ class ScanPipeline:
         is the check. Otherwise (nothing, or another number from the band's fewer lines) the
         surroundings are read and their reads are the check. Returns 1 if the decoder failed."""
         other = "pyzbar" if read.decoder == "zxing_cpp" else "zxing_cpp"
-        decoder = self._decoder(Pass(f"verify_{other}", other))
+        decoder = self._decoders.get(Pass(f"verify_{other}", other))
         wanted = self.accept(read.text, read.symbology)
         for cut in (_band, _region):
             crop, back = cut(gray, read)

@@ -95,21 +95,20 @@ class HeadTurn:
         if not self.rest_deg:
             return image
         taken = self.points(0.0, as_taken=True)
-        return self._remap(image, taken, self._turned(0.0), self._triangles)
+        return self._remap(image, taken, self._turned(0.0))
 
     def warp(self, image: Image, degrees: float) -> Image:
         """The straightened picture with the head turned by `degrees` (+: their left)."""
         if not degrees:
             return image
-        return self._remap(image, self._source, self._turned(degrees), self._triangles)
+        return self._remap(image, self._source, self._turned(degrees))
 
-    def _remap(
-        self, image: Image, source: Points, turned: Points, triangles: NDArray[np.int32]
-    ) -> Image:
+    def _remap(self, image: Image, source: Points, turned: Points) -> Image:
         """Each target triangle filled from its source triangle by that triangle's affine; the
         nearest drawn last and those turned away (flipped) left out, as a 3D renderer does."""
         x0, y0, x1, y1 = self.roi
         target = turned[:, :2]
+        triangles = self._triangles
         facing = _signed_areas(target[triangles]) * _signed_areas(source[triangles]) > 0
         triangles = triangles[facing]
         triangles = triangles[np.argsort(turned[triangles, 2].mean(axis=1), kind="stable")]

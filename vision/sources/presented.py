@@ -22,12 +22,12 @@ from vision.faces.liveness.geometry import landmarks_from_features
 from vision.faces.models import DLIB_LOCK, face_api
 from vision.sources.base import EventSink, Frame, Image, SourceBase, SourceState
 from vision.sources.head_turn import MAX_TURN_DEG, HeadTurn
+from vision.sources.noise import add_noise, noise_tiles
 
 BLINK_S = 0.5  # eyes shut this long: seen by a slow face engine, inside the 1 s a blink may last
 TURN_S = (0.4, 1.2, 0.4)  # turning, held, back
 TURN_TRIES = (MAX_TURN_DEG, 30.0, 25.0, 20.0)  # the first a face detector still finds is used
 FACE_SHARE = 0.45  # the face's width as a share of the frame height
-NOISE_TILES = 4
 
 
 class NoFaceInPhoto(ValueError):
@@ -61,7 +61,7 @@ class PresentedFace(SourceBase):
         self._head: HeadTurn | None = None
         self._reach = {1: MAX_TURN_DEG, -1: MAX_TURN_DEG}  # the full turn each way, in degrees
         self._lid = (0, 0, 0)
-        self._noise = self._make_noise()
+        self._noise = noise_tiles(self._rng, self.height, self.width, 3.0)
 
     # -- what the shopper does -----------------------------------------------------------
 
@@ -120,29 +120,19 @@ class PresentedFace(SourceBase):
             shown, blink, turn = self._shown, now < self._blink_until, self._turn
         if self._scene is None:
             self._scene = self._make_scene()
+        # the steps below return new arrays, so only drawing the closed eyes needs a copy
         if not shown or self._face is None or self._head is None:
-            frame = self._scene.copy()
+            frame = self._scene
         else:
-            frame = self._face.copy()
+            frame = self._face
             if blink:
+                frame = frame.copy()
                 self._draw_closed_eyes(frame)
             amount = _turn_amount(now, turn)
             if amount:
                 frame = self._head.warp(frame, amount * self._reach[1 if amount > 0 else -1])
             frame = self._shake(frame)
-        noise = self._noise[int(self._rng.integers(len(self._noise)))]
-        return np.asarray(cv2.subtract(cv2.add(frame, noise[0]), noise[1]), np.uint8)
-
-    def _make_noise(self) -> list[tuple[Image, Image]]:
-        """Sensor noise tiles (added, subtracted), made once: drawing it per frame costs more
-        than the rest of the frame."""
-        tiles = []
-        for _ in range(NOISE_TILES):
-            n = np.repeat(self._rng.normal(0, 3.0, (self.height, self.width, 1)), 3, axis=2)
-            tiles.append(
-                (np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8))
-            )
-        return tiles
+        return add_noise(frame, self._noise, self._rng)
 
     def _make_scene(self) -> NDArray[np.uint8]:
         ramp = np.linspace(150, 110, self.height, dtype=np.float32)[:, None, None]

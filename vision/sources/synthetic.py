@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 
 from vision.sources.base import EventSink, Frame, Image, SourceBase, SourceState
 from vision.sources.config import SyntheticConfig
+from vision.sources.noise import add_noise, noise_tiles
 from vision.sources.rendering import render_code
 
 _LABEL_MODULE_PX = 4  # labels are drawn once at this size and scaled down by the warp
-_NOISE_TILES = 4
 
 
 @dataclass
@@ -52,7 +52,7 @@ class SyntheticCamera(SourceBase):
             for c in config.codes
         }
         self._background = self._make_background()
-        self._noise = self._make_noise()
+        self._noise = noise_tiles(self._rng, config.height, config.width, config.noise)
         self._glare = _glare_blob(min(config.width, config.height) // 3)
         self._lock = threading.Lock()
         self._view: tuple[str, ...] = ()
@@ -124,9 +124,7 @@ class SyntheticCamera(SourceBase):
             self._draw(frame, self._labels[text], self._poses[text])
         for text in [t for t in self._poses if t not in view]:
             del self._poses[text]  # a code shown again is held differently
-        noise = self._noise[int(self._rng.integers(_NOISE_TILES))]
-        frame = np.asarray(cv2.add(frame, noise[0]), np.uint8)
-        return np.asarray(cv2.subtract(frame, noise[1]), np.uint8)
+        return add_noise(frame, self._noise, self._rng)
 
     def _new_pose(self, slot: int, count: int, label: Image) -> _Pose:
         """Codes shown together each get their own column, so none hides another."""
@@ -211,17 +209,6 @@ class SyntheticCamera(SourceBase):
         )
         grain = rng.normal(0, 12, size=(cfg.height, cfg.width, 1))
         return np.clip(np.asarray(smooth, np.float64) + grain, 0, 255).astype(np.uint8)
-
-    def _make_noise(self) -> list[tuple[Image, Image]]:
-        cfg = self.config
-        tiles = []
-        for _ in range(_NOISE_TILES):
-            n = self._rng.normal(0, cfg.noise, size=(cfg.height, cfg.width, 1))
-            n = np.repeat(n, 3, axis=2)
-            tiles.append(
-                (np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8))
-            )
-        return tiles
 
 
 def _glare_blob(size: int) -> NDArray[np.float32]:
