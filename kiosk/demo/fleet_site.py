@@ -30,7 +30,6 @@ CONSOLE_PORT = 8080  # the documented default; another free port if it is taken
 @dataclass(frozen=True)
 class FleetSite:
     config: Path
-    folder: Path
     manager_password: str
     manager_password_env: str
     share_group: str
@@ -80,7 +79,6 @@ def write_fleet_site(folder: Path, shipped: Path, broker_port: int, manager_port
         store.close()
     return FleetSite(
         config=config,
-        folder=folder,
         manager_password=secrets.token_urlsafe(12),
         manager_password_env=loaded.config.manager.password_env,
         share_group=loaded.config.topics.share_group,

@@ -30,7 +30,6 @@ class KioskSite:
     config: Path
     data_dir: Path
     kiosk_id: str
-    store: str
     face_key_file: Path
     face_key_file_env: str
     face_photo: Path
@@ -122,7 +121,6 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
         config=config,
         data_dir=data_dir,
         kiosk_id=loaded.config.kiosk.id,
-        store=loaded.config.kiosk.store,
         face_key_file=key_file,
         face_key_file_env=face.key_file_env,
         face_photo=face_photo,

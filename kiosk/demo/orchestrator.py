@@ -76,9 +76,9 @@ def prepare_folder(folder: Path) -> None:
 
 
 class Demo:
-    def __init__(self, options: DemoOptions, progress: Progress | None = None) -> None:
+    def __init__(self, options: DemoOptions) -> None:
         self.o = options
-        self.progress = progress or Progress()
+        self.progress = Progress()
         self.supervisor = Supervisor(options.folder / "logs")
         self.display: str | None = None
         self.app: Child | None = None
