@@ -32,6 +32,7 @@ class FleetSite:
     config: Path
     manager_password: str
     manager_password_env: str
+    agent_password_env: str
     share_group: str
     console_port: int
     operator_password: str
@@ -81,6 +82,7 @@ def write_fleet_site(folder: Path, shipped: Path, broker_port: int, manager_port
         config=config,
         manager_password=secrets.token_urlsafe(12),
         manager_password_env=loaded.config.manager.password_env,
+        agent_password_env=loaded.config.agent.password_env,
         share_group=loaded.config.topics.share_group,
         console_port=console_port,
         operator_password=operator_password,

@@ -144,7 +144,7 @@ class Demo:
         line("enrolling staff (PIN) and member M0001 (face, consent, wallet)")
         line(f"member M0001 enrolled from {enrol_people(kiosk)}")
         # After the enrolment: the kiosk database exists, migrated, with the member's face.
-        env = {**fleet.env(), **kiosk.env(), self._agent_password_env(fleet): kiosk_password}
+        env = {**fleet.env(), **kiosk.env(), fleet.agent_password_env: kiosk_password}
         if o.headless or not kiosk.fleet_in_app:
             why = "--headless" if o.headless else "this kiosk config has no [fleet] section"
             line(f"starting the fleet agent on its own ({why}): fleet agent run")
@@ -183,12 +183,6 @@ class Demo:
             alive=self._someone_died,
         )
         self.progress.line(f"kiosk {kiosk_id} is online in the fleet")
-
-    @staticmethod
-    def _agent_password_env(fleet: FleetSite) -> str:
-        from fleet.config import load_fleet_config
-
-        return load_fleet_config(fleet.config).config.agent.password_env
 
     def _launch_app(self, kiosk: KioskSite, env: dict[str, str]) -> None:
         line = self.progress.line
