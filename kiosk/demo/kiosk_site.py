@@ -12,11 +12,11 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from kiosk.adapters.device_config import FaceCameraConfig
 from kiosk.config import (
     ENV_CONFIG,
     ENV_DATA_DIR,
     ConfigError,
-    KioskConfig,
     LoadedConfig,
     load_config,
 )
@@ -40,7 +40,6 @@ class KioskSite:
     face_key_file: Path
     face_key_file_env: str
     face_photo: Path
-    fleet_in_app: bool  # the app hosts the fleet agent ([fleet] section); else `fleet agent run`
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -62,35 +61,22 @@ def member_photo(base_dir: Path) -> Path:
         raise DemoError("member enrolment", str(e)) from None
 
 
-def _with_fleet(data: dict[str, Any], fleet_config: Path) -> bool:
-    """Turn on the in-app fleet agent when this KioskConfig knows a [fleet] section."""
-    if "fleet" not in KioskConfig.model_fields:
-        return False
-    trial = {**data, "fleet": {"enabled": True, "config_file": str(fleet_config)}}
-    try:
-        KioskConfig.model_validate(trial)
-    except ValidationError:
-        return False  # a different shape than expected: run the agent beside the app instead
-    data["fleet"] = trial["fleet"]
-    return True
-
-
 def _with_face_photo(data: dict[str, Any], photo: Path) -> None:
     """Let a presented face camera ([devices.face_camera] photo) show the enrolled member."""
-    if "devices" not in KioskConfig.model_fields:
-        return
     devices = data.get("devices")
     if not isinstance(devices, dict):
         return
     camera = devices.get("face_camera")
     if not isinstance(camera, dict) or "photo" not in camera:
         return
-    trial = {**data, "devices": {**devices, "face_camera": {**camera, "photo": str(photo)}}}
+    trial = {**camera, "photo": str(photo)}
     try:
-        KioskConfig.model_validate(trial)
+        FaceCameraConfig.model_validate(trial)
     except ValidationError:
+        # A path over the photo's length limit (a deep --dir): the camera's default photo is
+        # the same face; any other problem, load_config names.
         return
-    data["devices"] = trial["devices"]
+    devices["face_camera"] = trial
 
 
 def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSite:
@@ -104,7 +90,7 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
         raise DemoError("kiosk config", f"{shipped}: {e}") from None
     data.setdefault("kiosk", {})["data_dir"] = str(data_dir)
     data.setdefault("ui", {})["fullscreen"] = False
-    fleet_in_app = _with_fleet(data, fleet_config)
+    data["fleet"] = {"enabled": True, "config_file": str(fleet_config)}  # the in-app agent
     face_photo = folder / "member-face.jpg"
     # Enrolled, and shown by the face camera.
     shutil.copyfile(member_photo(shipped.parent), face_photo)
@@ -128,7 +114,6 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
         face_key_file=key_file,
         face_key_file_env=face.key_file_env,
         face_photo=face_photo,
-        fleet_in_app=fleet_in_app,
     )
 
 

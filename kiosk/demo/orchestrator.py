@@ -145,9 +145,8 @@ class Demo:
         line(f"member M0001 enrolled from {enrol_people(kiosk)}")
         # After the enrolment: the kiosk database exists, migrated, with the member's face.
         env = {**fleet.env(), **kiosk.env(), fleet.agent_password_env: kiosk_password}
-        if o.headless or not kiosk.fleet_in_app:
-            why = "--headless" if o.headless else "this kiosk config has no [fleet] section"
-            line(f"starting the fleet agent on its own ({why}): fleet agent run")
+        if o.headless:
+            line("starting the fleet agent on its own (--headless): fleet agent run")
             agent = [*fleet_command(), "agent", "run", "--config", str(fleet.config)]
             self.supervisor.start("fleet-agent", [*agent, "--kiosk-config", str(kiosk.config)], env)
         if not o.headless:
