@@ -18,7 +18,7 @@ from fleet.console.accounts import add_user
 from fleet.console.models import Role
 from fleet.signing import generate_keypair
 from fleet.store.database import open_store
-from kiosk.demo.broker import HOST, choose_port_default, listening
+from kiosk.demo.broker import HOST, choose_port_default
 from kiosk.demo.console_client import ConsoleClient
 from kiosk.demo.steps import wait_until
 from kiosk.demo.supervisor import Child
@@ -99,7 +99,7 @@ def wait_fleet(
     """Until the console answers HTTP (the manager's workers start beside it)."""
     client = ConsoleClient(site.console_url)
     wait_until(
-        lambda: listening(site.console_port) and client.answers(),
+        client.answers,
         timeout_s=timeout_s,
         part="fleet manager and console",
         what=f"console answering on {site.console_url}",

@@ -220,11 +220,16 @@ class Demo:
             return None
         return shown if isinstance(shown, dict) and shown.get("screen") else None
 
-    def _someone_died(self) -> str | None:
-        """Why a child is gone (None while all run); the app closed normally ends the demo."""
+    def _first_gone(self) -> Child | None:
+        """A child that is gone (None while all run); the app closed normally ends the demo."""
         child = self.supervisor.first_exited()
         if child is not None and child is self.app and child.process.returncode == 0:
             raise AppClosed()
+        return child
+
+    def _someone_died(self) -> str | None:
+        """Why a child is gone (None while all run)."""
+        child = self._first_gone()
         return child.exit_reason() if child else None
 
     def _save_state(self, ports: tuple[int, int], fleet: FleetSite, kiosk: KioskSite) -> None:
@@ -244,8 +249,7 @@ class Demo:
     def _wait(self) -> int:
         deadline = time.monotonic() + self.o.exit_after if self.o.exit_after else None
         while deadline is None or time.monotonic() < deadline:
-            self._someone_died()  # raises AppClosed for a normal close
-            gone = self.supervisor.first_exited()
+            gone = self._first_gone()
             if gone is not None:
                 raise DemoError(gone.name, gone.exit_reason() or "stopped", gone.log_tail())
             time.sleep(0.2)
