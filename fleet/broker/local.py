@@ -89,9 +89,69 @@ def shipped_directives(path: Path = SHIPPED_CONF) -> list[str]:
     return kept
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """preexec_fn: the child gets SIGTERM when its parent dies."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def listening(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts connections on host:port."""
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex((host, port)) == 0
+
+
+def _listener(port: int, tls: TlsFiles | None, *, clientid_is_username: bool) -> list[str]:
+    lines = [f"listener {port} 127.0.0.1", "protocol mqtt"]
+    if tls:
+        lines += [
+            f"cafile {tls.ca}",
+            f"certfile {tls.cert}",
+            f"keyfile {tls.key}",
+            "tls_version tlsv1.2",
+        ]
+    if clientid_is_username:
+        lines.append("use_username_as_clientid true")
+    return lines
+
+
+def config_lines(
+    workdir: Path,
+    log: Path,
+    ports: tuple[int, int],
+    *,
+    password_file: Path | None,
+    acl: Path | None,
+    tls: TlsFiles | None = None,
+    extra: Iterable[str] = (),
+    shipped: Path = SHIPPED_CONF,
+) -> list[str]:
+    """mosquitto.conf for a site's two listeners on 127.0.0.1 (kiosks, manager): the shipped
+    limits, persistence in `workdir/data`, anonymous only without a password file."""
+    lines = shipped_directives(shipped)
+    lines += [
+        f"persistence_location {workdir / 'data'}/",
+        f"log_dest file {log}",  # flushed per line; its stdout to a file is block-buffered
+        "log_type error",
+        "log_type warning",
+        "log_type notice",
+    ]
+    if os.geteuid() == 0:
+        # Root would drop to the `mosquitto` user, who cannot read this private workdir.
+        lines.append("user root")
+    if password_file is None:
+        lines.append("allow_anonymous true")
+    else:
+        lines += ["allow_anonymous false", f"password_file {password_file}"]
+        if acl is not None:
+            lines.append(f"acl_file {acl}")
+    lines += extra
+    # On the kiosks' listener the client id is forced to the username (what the ACL keys on);
+    # the manager's processes share one username and need their own ids.
+    lines += _listener(ports[0], tls, clientid_is_username=acl is not None)
+    lines += _listener(ports[1], tls, clientid_is_username=False)
+    return lines
 
 
 class LocalMosquitto:
@@ -124,43 +184,21 @@ class LocalMosquitto:
         (workdir / "data").mkdir(parents=True, exist_ok=True)
         self._write_config()
 
-    def _listener(self, port: int, *, kiosks: bool) -> list[str]:
-        lines = [f"listener {port} 127.0.0.1", "protocol mqtt"]
-        if self.tls:
-            lines += [
-                f"cafile {self.tls.ca}",
-                f"certfile {self.tls.cert}",
-                f"keyfile {self.tls.key}",
-                "tls_version tlsv1.2",
-            ]
-        if kiosks and self.acl is not None:
-            lines.append("use_username_as_clientid true")
-        return lines
-
     def _write_config(self) -> None:
-        lines = shipped_directives(self.shipped)
-        lines += [
-            f"persistence_location {self.workdir / 'data'}/",
-            f"log_dest file {self.log_path}",
-            "log_type error",
-            "log_type warning",
-            "log_type notice",
-        ]
-        if os.geteuid() == 0:
-            # Root would drop to the `mosquitto` user, who cannot read this private workdir.
-            lines.append("user root")
-        if self.users is None and self.password_file is None:
-            lines.append("allow_anonymous true")
-        else:
-            passwd = self.password_file or self.workdir / "passwd"
-            if self.password_file is None:
-                write_password_file(passwd, self.users or {})
-            lines += ["allow_anonymous false", f"password_file {passwd}"]
-            if self.acl is not None:
-                lines.append(f"acl_file {self.acl}")
-        lines += self.extra
-        lines += self._listener(self.port, kiosks=True)
-        lines += self._listener(self.manager_port, kiosks=False)
+        passwd = self.password_file
+        if passwd is None and self.users is not None:
+            passwd = self.workdir / "passwd"
+            write_password_file(passwd, self.users)
+        lines = config_lines(
+            self.workdir,
+            self.log_path,
+            (self.port, self.manager_port),
+            password_file=passwd,
+            acl=self.acl,
+            tls=self.tls,
+            extra=self.extra,
+            shipped=self.shipped,
+        )
         self.conf_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     # -- process ------------------------------------------------------------------------
@@ -181,24 +219,18 @@ class LocalMosquitto:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise BrokerError(f"mosquitto exited at start:\n{self.log_tail()}")
-            if self._listening(self.port) and self._listening(self.manager_port):
+            if listening(self.port) and listening(self.manager_port):
                 logger.info("mosquitto %s on 127.0.0.1:%s", self._proc.pid, self.port)
                 return self
             time.sleep(0.05)
         self.kill()
         raise BrokerError(f"mosquitto did not listen within {timeout_s}s:\n{self.log_tail()}")
-
-    @staticmethod
-    def _listening(port: int) -> bool:
-        with socket.socket() as s:
-            s.settimeout(0.2)
-            return s.connect_ex(("127.0.0.1", port)) == 0
 
     def kill(self) -> None:
         """SIGKILL: no chance to save its state (what a power cut does)."""

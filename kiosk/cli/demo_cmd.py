@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _shipped(config_path: Path | None) -> tuple[Path, Path]:
     """The kiosk config to start from, and the fleet.toml beside it (else the repository's)."""
-    kiosk = Path(config_path or os.environ.get("KIOSK_CONFIG") or REPO / "config" / "kiosk.toml")
+    from kiosk.config import ENV_CONFIG
+
+    kiosk = Path(config_path or os.environ.get(ENV_CONFIG) or REPO / "config" / "kiosk.toml")
     fleet = kiosk.parent / "fleet.toml"
     return kiosk.resolve(), (fleet if fleet.is_file() else REPO / "config" / "fleet.toml").resolve()
 

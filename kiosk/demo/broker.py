@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 from collections.abc import Mapping
 from pathlib import Path
 
 from fleet.broker import local
-from fleet.broker.local import SHIPPED_ACL, SHIPPED_CONF, shipped_directives
+from fleet.broker.local import SHIPPED_ACL, SHIPPED_CONF
 from fleet.broker.local import free_port as free_port  # the demo picks its ports with it
+from fleet.broker.local import listening as listening  # the demo waits on ports with it
 from fleet.broker.passwd import write_password_file
 from kiosk.demo.steps import DemoError, wait_until
 from kiosk.demo.supervisor import Child, Supervisor
@@ -30,12 +30,6 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def listening(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex((HOST, port)) == 0
-
-
 def mosquitto_binary() -> str:
     try:
         return local.mosquitto_binary()
@@ -46,35 +40,22 @@ def mosquitto_binary() -> str:
 def write_broker_config(
     folder: Path, port: int, manager_port: int, users: Mapping[str, str], log: Path
 ) -> Path:
-    """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS.
-
-    Two listeners as at a site: on the kiosks' one the client id is forced to the username;
-    the manager's processes (workers, monitor) share one username and need their own ids."""
+    """mosquitto.conf, passwd and acl in `folder`: a site's broker, on loopback without TLS."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
     write_password_file(folder / "passwd", users)
     shutil.copyfile(SHIPPED_ACL, folder / "acl")
-    lines = [f"# made by `kiosk demo` from {SHIPPED_CONF}", *shipped_directives()]
-    lines += [
-        f"persistence_location {folder / 'data'}/",
-        f"log_dest file {log}",  # flushed per line; its stdout to a file is block-buffered
-        "log_type error",
-        "log_type warning",
-        "log_type notice",
-        "log_type subscribe",  # how the demo knows the manager's workers have subscribed
-        "allow_anonymous false",
-        f"password_file {folder / 'passwd'}",
-        f"acl_file {folder / 'acl'}",
-        f"listener {port} {HOST}",
-        "protocol mqtt",
-        "use_username_as_clientid true",
-        f"listener {manager_port} {HOST}",
-        "protocol mqtt",
-    ]
-    if os.geteuid() == 0:
-        # Root would drop to the `mosquitto` user, who cannot read this private folder.
-        lines.append("user root")
+    lines = local.config_lines(
+        folder,
+        log,
+        (port, manager_port),
+        password_file=folder / "passwd",
+        acl=folder / "acl",
+        extra=["log_type subscribe"],  # how the demo knows the manager's workers have subscribed
+    )
     conf = folder / "mosquitto.conf"
-    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    conf.write_text(
+        "\n".join([f"# made by `kiosk demo` from {SHIPPED_CONF}", *lines]) + "\n", encoding="utf-8"
+    )
     return conf
 
 

@@ -18,7 +18,7 @@ from fleet.console.accounts import add_user
 from fleet.console.models import Role
 from fleet.signing import generate_keypair
 from fleet.store.database import open_store
-from kiosk.demo.broker import HOST, choose_port_default, listening
+from kiosk.demo.broker import HOST, choose_port_default
 from kiosk.demo.console_client import ConsoleClient
 from kiosk.demo.steps import wait_until
 from kiosk.demo.supervisor import Child
@@ -30,9 +30,9 @@ CONSOLE_PORT = 8080  # the documented default; another free port if it is taken
 @dataclass(frozen=True)
 class FleetSite:
     config: Path
-    folder: Path
     manager_password: str
     manager_password_env: str
+    agent_password_env: str
     share_group: str
     console_port: int
     operator_password: str
@@ -80,9 +80,9 @@ def write_fleet_site(folder: Path, shipped: Path, broker_port: int, manager_port
         store.close()
     return FleetSite(
         config=config,
-        folder=folder,
         manager_password=secrets.token_urlsafe(12),
         manager_password_env=loaded.config.manager.password_env,
+        agent_password_env=loaded.config.agent.password_env,
         share_group=loaded.config.topics.share_group,
         console_port=console_port,
         operator_password=operator_password,
@@ -99,7 +99,7 @@ def wait_fleet(
     """Until the console answers HTTP (the manager's workers start beside it)."""
     client = ConsoleClient(site.console_url)
     wait_until(
-        lambda: listening(site.console_port) and client.answers(),
+        client.answers,
         timeout_s=timeout_s,
         part="fleet manager and console",
         what=f"console answering on {site.console_url}",

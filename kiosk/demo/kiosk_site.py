@@ -12,7 +12,14 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from kiosk.config import ENV_CONFIG, ENV_DATA_DIR, ConfigError, KioskConfig, load_config
+from kiosk.adapters.device_config import FaceCameraConfig
+from kiosk.config import (
+    ENV_CONFIG,
+    ENV_DATA_DIR,
+    ConfigError,
+    LoadedConfig,
+    load_config,
+)
 from kiosk.demo.steps import DemoError
 
 STAFF_ID = "demo"
@@ -22,19 +29,17 @@ MEMBER_NAME = "Demo Member"
 MEMBER_PHONE = "13800001234"  # the last four digits are the face-pay second factor
 MEMBER_WALLET = "500"  # major units
 MEMBER_POINTS = 300
-TEST_DATA_FACES = ("faces/obama_1.jpg", "faces/biden_1.jpg")
 
 
 @dataclass(frozen=True)
 class KioskSite:
     config: Path
+    loaded: LoadedConfig  # the config as written and validated
     data_dir: Path
     kiosk_id: str
-    store: str
     face_key_file: Path
     face_key_file_env: str
     face_photo: Path
-    fleet_in_app: bool  # the app hosts the fleet agent ([fleet] section); else `fleet agent run`
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -46,50 +51,32 @@ class KioskSite:
         return env
 
 
-def member_photo() -> Path:
-    """A face for M0001: the shared test photos if present, else one an installed package ships."""
-    shared = os.environ.get("KIOSK_TEST_DATA")
-    if shared:
-        for name in TEST_DATA_FACES:
-            if (Path(shared) / name).is_file():
-                return Path(shared) / name
-    import matplotlib
+def member_photo(base_dir: Path) -> Path:
+    """A face for M0001: the one the presented face camera shows when no photo is configured."""
+    from kiosk.ui.workers.face_camera import demo_face_photo
 
-    bundled = Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
-    if not bundled.is_file():
-        raise DemoError("member enrolment", f"no face photo: {bundled} is missing")
-    return bundled
-
-
-def _with_fleet(data: dict[str, Any], fleet_config: Path) -> bool:
-    """Turn on the in-app fleet agent when this KioskConfig knows a [fleet] section."""
-    if "fleet" not in KioskConfig.model_fields:
-        return False
-    trial = {**data, "fleet": {"enabled": True, "config_file": str(fleet_config)}}
     try:
-        KioskConfig.model_validate(trial)
-    except ValidationError:
-        return False  # a different shape than expected: run the agent beside the app instead
-    data["fleet"] = trial["fleet"]
-    return True
+        return demo_face_photo("", base_dir)
+    except FileNotFoundError as e:
+        raise DemoError("member enrolment", str(e)) from None
 
 
 def _with_face_photo(data: dict[str, Any], photo: Path) -> None:
     """Let a presented face camera ([devices.face_camera] photo) show the enrolled member."""
-    if "devices" not in KioskConfig.model_fields:
-        return
     devices = data.get("devices")
     if not isinstance(devices, dict):
         return
     camera = devices.get("face_camera")
     if not isinstance(camera, dict) or "photo" not in camera:
         return
-    trial = {**data, "devices": {**devices, "face_camera": {**camera, "photo": str(photo)}}}
+    trial = {**camera, "photo": str(photo)}
     try:
-        KioskConfig.model_validate(trial)
+        FaceCameraConfig.model_validate(trial)
     except ValidationError:
+        # A path over the photo's length limit (a deep --dir): the camera's default photo is
+        # the same face; any other problem, load_config names.
         return
-    data["devices"] = trial["devices"]
+    devices["face_camera"] = trial
 
 
 def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSite:
@@ -103,9 +90,10 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
         raise DemoError("kiosk config", f"{shipped}: {e}") from None
     data.setdefault("kiosk", {})["data_dir"] = str(data_dir)
     data.setdefault("ui", {})["fullscreen"] = False
-    fleet_in_app = _with_fleet(data, fleet_config)
+    data["fleet"] = {"enabled": True, "config_file": str(fleet_config)}  # the in-app agent
     face_photo = folder / "member-face.jpg"
-    shutil.copyfile(member_photo(), face_photo)  # enrolled, and shown by the face camera
+    # Enrolled, and shown by the face camera.
+    shutil.copyfile(member_photo(shipped.parent), face_photo)
     _with_face_photo(data, face_photo)
     config = config_dir / "kiosk.toml"
     config.write_text(
@@ -120,13 +108,12 @@ def write_kiosk_site(folder: Path, shipped: Path, fleet_config: Path) -> KioskSi
     key_file = folder / "face.key"
     return KioskSite(
         config=config,
+        loaded=loaded,
         data_dir=data_dir,
         kiosk_id=loaded.config.kiosk.id,
-        store=loaded.config.kiosk.store,
         face_key_file=key_file,
         face_key_file_env=face.key_file_env,
         face_photo=face_photo,
-        fleet_in_app=fleet_in_app,
     )
 
 
@@ -140,7 +127,7 @@ def enrol_people(site: KioskSite) -> str:
     from kiosk.storage.staff import add_staff
     from vision.faces import FaceRefusedError, InvalidImageError, encode_for_enrolment, load_image
 
-    loaded = load_config(site.config)
+    loaded = site.loaded
     fd = os.open(site.face_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(generate_key() + "\n")
@@ -149,7 +136,7 @@ def enrol_people(site: KioskSite) -> str:
     db = Database.open(loaded.database_url)
     try:
         add_staff(db, STAFF_ID, "Demo supervisor", STAFF_PIN, role="supervisor")
-        photo = member_photo()
+        photo = site.face_photo
         try:
             encoding = encode_for_enrolment(load_image(photo), loaded.config.faces.enrolment)
         except (FaceRefusedError, InvalidImageError) as e:

@@ -76,9 +76,9 @@ def prepare_folder(folder: Path) -> None:
 
 
 class Demo:
-    def __init__(self, options: DemoOptions, progress: Progress | None = None) -> None:
+    def __init__(self, options: DemoOptions) -> None:
         self.o = options
-        self.progress = progress or Progress()
+        self.progress = Progress()
         self.supervisor = Supervisor(options.folder / "logs")
         self.display: str | None = None
         self.app: Child | None = None
@@ -144,10 +144,9 @@ class Demo:
         line("enrolling staff (PIN) and member M0001 (face, consent, wallet)")
         line(f"member M0001 enrolled from {enrol_people(kiosk)}")
         # After the enrolment: the kiosk database exists, migrated, with the member's face.
-        env = {**fleet.env(), **kiosk.env(), self._agent_password_env(fleet): kiosk_password}
-        if o.headless or not kiosk.fleet_in_app:
-            why = "--headless" if o.headless else "this kiosk config has no [fleet] section"
-            line(f"starting the fleet agent on its own ({why}): fleet agent run")
+        env = {**fleet.env(), **kiosk.env(), fleet.agent_password_env: kiosk_password}
+        if o.headless:
+            line("starting the fleet agent on its own (--headless): fleet agent run")
             agent = [*fleet_command(), "agent", "run", "--config", str(fleet.config)]
             self.supervisor.start("fleet-agent", [*agent, "--kiosk-config", str(kiosk.config)], env)
         if not o.headless:
@@ -183,12 +182,6 @@ class Demo:
             alive=self._someone_died,
         )
         self.progress.line(f"kiosk {kiosk_id} is online in the fleet")
-
-    @staticmethod
-    def _agent_password_env(fleet: FleetSite) -> str:
-        from fleet.config import load_fleet_config
-
-        return load_fleet_config(fleet.config).config.agent.password_env
 
     def _launch_app(self, kiosk: KioskSite, env: dict[str, str]) -> None:
         line = self.progress.line
@@ -227,11 +220,16 @@ class Demo:
             return None
         return shown if isinstance(shown, dict) and shown.get("screen") else None
 
-    def _someone_died(self) -> str | None:
-        """Why a child is gone (None while all run); the app closed normally ends the demo."""
+    def _first_gone(self) -> Child | None:
+        """A child that is gone (None while all run); the app closed normally ends the demo."""
         child = self.supervisor.first_exited()
         if child is not None and child is self.app and child.process.returncode == 0:
             raise AppClosed()
+        return child
+
+    def _someone_died(self) -> str | None:
+        """Why a child is gone (None while all run)."""
+        child = self._first_gone()
         return child.exit_reason() if child else None
 
     def _save_state(self, ports: tuple[int, int], fleet: FleetSite, kiosk: KioskSite) -> None:
@@ -251,8 +249,7 @@ class Demo:
     def _wait(self) -> int:
         deadline = time.monotonic() + self.o.exit_after if self.o.exit_after else None
         while deadline is None or time.monotonic() < deadline:
-            self._someone_died()  # raises AppClosed for a normal close
-            gone = self.supervisor.first_exited()
+            gone = self._first_gone()
             if gone is not None:
                 raise DemoError(gone.name, gone.exit_reason() or "stopped", gone.log_tail())
             time.sleep(0.2)

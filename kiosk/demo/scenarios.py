@@ -7,7 +7,7 @@ import tempfile
 
 import click
 
-from kiosk.config import LoadedConfig
+from kiosk.config import ENV_DATA_DIR, LoadedConfig
 
 
 def run_scenarios(loaded: LoadedConfig) -> int:
@@ -18,33 +18,37 @@ def run_scenarios(loaded: LoadedConfig) -> int:
     from kiosk.storage.check import check
 
     scenarios = sorted((loaded.base_dir / "scenarios").glob("*.toml"))
-    previous = os.environ.get("KIOSK_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
-        os.environ["KIOSK_DATA_DIR"] = tmp
-        clock = VirtualClock()
-        kiosk = build_kiosk(loaded, clock=clock.monotonic, wall=clock.wall, instant_payments=True)
-        failures = 0
-        for path in scenarios:
-            scenario = load_scenario(path)
-            click.secho(f"\n=== {scenario.name} ===", bold=True)
-            click.echo(scenario.description)
-            result = ScenarioRunner(kiosk, scenario, clock).run(0)
-            if result.interventions:
-                click.echo(
-                    "interventions: "
-                    + ", ".join(f"{k} x{v}" for k, v in result.interventions.items())
-                )
-            if result.receipt:
-                click.echo(result.receipt)
-            for failure in result.failures:
-                failures += 1
-                click.secho(f"FAILED: {failure}", fg="red")
-        report = check(kiosk.db)
-        kiosk.close()
-    if previous is None:
-        os.environ.pop("KIOSK_DATA_DIR", None)
-    else:
-        os.environ["KIOSK_DATA_DIR"] = previous
+    previous = os.environ.get(ENV_DATA_DIR)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as tmp:
+            os.environ[ENV_DATA_DIR] = tmp
+            clock = VirtualClock()
+            kiosk = build_kiosk(
+                loaded, clock=clock.monotonic, wall=clock.wall, instant_payments=True
+            )
+            failures = 0
+            for path in scenarios:
+                scenario = load_scenario(path)
+                click.secho(f"\n=== {scenario.name} ===", bold=True)
+                click.echo(scenario.description)
+                result = ScenarioRunner(kiosk, scenario, clock).run(0)
+                if result.interventions:
+                    click.echo(
+                        "interventions: "
+                        + ", ".join(f"{k} x{v}" for k, v in result.interventions.items())
+                    )
+                if result.receipt:
+                    click.echo(result.receipt)
+                for failure in result.failures:
+                    failures += 1
+                    click.secho(f"FAILED: {failure}", fg="red")
+            report = check(kiosk.db)
+            kiosk.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ENV_DATA_DIR, None)
+        else:
+            os.environ[ENV_DATA_DIR] = previous
     verdict = "OK" if report.ok else "; ".join(report.breaches)
     click.secho(
         f"\n{len(scenarios)} scenarios, {failures} failure(s); database check: {verdict}", bold=True

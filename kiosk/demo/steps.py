@@ -23,16 +23,14 @@ class DemoError(RuntimeError):
 class Progress:
     """Prints `[  1.2s] what ... ok` lines so a newcomer sees what is starting."""
 
-    def __init__(self, quiet: bool = False) -> None:
+    def __init__(self) -> None:
         self.started = time.monotonic()
-        self.quiet = quiet
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def line(self, text: str) -> None:
-        if not self.quiet:
-            click.echo(f"[{self.elapsed():5.1f}s] {text}", err=True)
+        click.echo(f"[{self.elapsed():5.1f}s] {text}", err=True)
 
 
 def wait_until(

@@ -38,7 +38,6 @@ class DemoProduct:
     gtin: str
     code: str  # the text printed in the barcode
     name: str
-    weight_g: int | None
 
 
 Sender = Callable[[Path, str], str]
@@ -62,7 +61,7 @@ class DemoShopper:
         self.hold_s = hold_s
         self.last_scanned = last_scanned
         self.products = [
-            DemoProduct(p.gtin, code.text, p.name_en, p.unit_weight_g)
+            DemoProduct(p.gtin, code.text, p.name_en)
             for p in products
             if (code := printed_code(p)) is not None
         ]
@@ -97,10 +96,6 @@ class DemoShopper:
             earlier.cancel()
         timer.start()
         return product
-
-    def take_away(self) -> None:
-        camera = self._need(self.handles.scanning_camera, "synthetic scanning camera")
-        camera.take_away()
 
     # -- the bagging and produce scales -----------------------------------------------------
 
@@ -146,9 +141,6 @@ class DemoShopper:
         if grams < 1:
             raise ShopperError("the produce scale is empty")
         return self._scale("produce_scale", f"remove {grams:.1f}g")
-
-    def unplug(self, device: str) -> str:
-        return self._scale(device, "unplug")
 
     def replug(self, device: str) -> str:
         return self._scale(device, "replug")

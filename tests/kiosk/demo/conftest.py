@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from fleet.broker.local import BrokerError, mosquitto_binary
+from kiosk.demo.supervisor import group_alive
 
 KIOSK = Path(sys.executable).parent / "kiosk"
 
@@ -25,25 +25,6 @@ try:
     mosquitto_binary()
 except BrokerError as e:
     pytest.fail(str(e), pytrace=False)
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def port_free(port: int) -> bool:
-    """Nothing listens: a server could bind it now (TIME_WAIT of closed connections is fine)."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 class DemoProcess:

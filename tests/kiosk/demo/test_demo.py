@@ -13,9 +13,10 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from PIL import Image
 
+from kiosk.demo.broker import port_is_free
 from kiosk.demo.console_client import ConsoleClient
 from kiosk.demo.screenshot import distinct_colours
-from tests.kiosk.demo.conftest import group_alive, port_free
+from kiosk.demo.supervisor import group_alive
 
 
 def mqtt_connect_code(port: int) -> int:
@@ -34,10 +35,10 @@ def mqtt_connect_code(port: int) -> int:
 def assert_all_gone(state: dict[str, Any]) -> None:
     left = [name for name, pgid in state["process_groups"].items() if group_alive(pgid)]
     assert not left, f"still running after the demo: {left}"
-    assert port_free(state["broker_port"]), "the broker port is still taken"
-    assert port_free(state["manager_port"]), "the broker's manager port is still taken"
+    assert port_is_free(state["broker_port"]), "the broker port is still taken"
+    assert port_is_free(state["manager_port"]), "the broker's manager port is still taken"
     console_port = int(state["console_url"].rsplit(":", 1)[1].strip("/"))
-    assert port_free(console_port), "the console port is still taken"
+    assert port_is_free(console_port), "the console port is still taken"
 
 
 def test_the_whole_demo_runs_and_leaves_nothing_behind(start_demo: Any, tmp_path: Path) -> None:
