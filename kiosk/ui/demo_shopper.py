@@ -142,6 +142,9 @@ class DemoShopper:
             raise ShopperError("the produce scale is empty")
         return self._scale("produce_scale", f"remove {grams:.1f}g")
 
+    def unplug(self, device: str) -> str:
+        return self._scale(device, "unplug")
+
     def replug(self, device: str) -> str:
         return self._scale(device, "replug")
 
